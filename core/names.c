@@ -1,0 +1,96 @@
+/* names.c - see names.h. */
+#include "names.h"
+
+#include <string.h>
+
+static int valid_label(const char *l, size_t n, int first)
+{
+	if (n == 0 || n > 63)
+		return 0;
+	if (first && n == 1 && l[0] == '*')
+		return 1;
+	if (l[0] == '-' || l[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = l[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+int ctm_name_normalize(const char *in, char *out, size_t outlen)
+{
+	size_t start = 0, end, n, i, label = 0;
+	int dots = 0;
+
+	if (!in || outlen == 0)
+		return -1;
+	end = strlen(in);
+	while (start < end && (in[start] == ' ' || in[start] == '\t'))
+		start++;
+	while (end > start && (in[end - 1] == ' ' || in[end - 1] == '\t' ||
+			       in[end - 1] == '\r'))
+		end--;
+	if (end > start && in[end - 1] == '.')
+		end--;
+	n = end - start;
+	if (n == 0 || n > 253 || n >= outlen)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = in[start + i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		out[i] = c;
+	}
+	out[n] = '\0';
+	for (i = 0; i <= n; i++) {
+		if (i == n || out[i] == '.') {
+			if (!valid_label(out + label, i - label, label == 0))
+				return -1;
+			if (i < n)
+				dots++;
+			label = i + 1;
+		}
+	}
+	/* A bare label ("localhost", "PayPal") is not a public host name. */
+	if (dots == 0)
+		return -1;
+	/* All-numeric last label: an IP address, not a host name. */
+	{
+		const char *last = strrchr(out, '.') + 1;
+		int digits = 1;
+		for (const char *p = last; *p; p++)
+			if (*p < '0' || *p > '9')
+				digits = 0;
+		if (digits)
+			return -1;
+	}
+	return 0;
+}
+
+int ctm_name_under(const char *name, const char *domain)
+{
+	size_t nl, dl;
+
+	if (ctm_name_is_wildcard(name))
+		name += 2;
+	nl = strlen(name);
+	dl = strlen(domain);
+	if (nl == dl)
+		return strcmp(name, domain) == 0;
+	if (nl < dl + 1)
+		return 0;
+	return name[nl - dl - 1] == '.' && strcmp(name + nl - dl, domain) == 0;
+}
+
+const char *ctm_name_base(const char *name)
+{
+	return ctm_name_is_wildcard(name) ? name + 2 : name;
+}
+
+int ctm_name_is_wildcard(const char *name)
+{
+	return name[0] == '*' && name[1] == '.';
+}

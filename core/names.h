@@ -1,0 +1,28 @@
+/* names.h - host names as ctmon compares them: lower case, no trailing dot,
+ * A-labels; monitored domains match on label boundaries. */
+#ifndef CTM_NAMES_H
+#define CTM_NAMES_H
+
+#include <stddef.h>
+
+/* Normalises a name from a certificate into out (size outlen): trims
+ * spaces, lower-cases ASCII, drops one trailing dot.  Returns 0 when the
+ * result is a valid host name or wildcard ("*.x.y"), -1 for anything else
+ * (e-mail addresses, organisation names, IPs in raw form, empty labels,
+ * labels over 63 bytes, names over 253 bytes, bytes outside
+ * [a-z0-9-_*.]).  Non-ASCII names are rejected: sources give A-labels. */
+int ctm_name_normalize(const char *in, char *out, size_t outlen);
+
+/* 1 if name (normalised, wildcard allowed) is domain or under it, on a
+ * label boundary: "a.example.com" and "*.example.com" are under
+ * "example.com"; "notexample.com" is not. */
+int ctm_name_under(const char *name, const char *domain);
+
+/* The name a wildcard stands for: "*.x.example.com" -> "x.example.com";
+ * other names are returned unchanged. */
+const char *ctm_name_base(const char *name);
+
+/* 1 if name starts with "*.". */
+int ctm_name_is_wildcard(const char *name);
+
+#endif
