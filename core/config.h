@@ -113,6 +113,8 @@ int ctm_cfg_list_int(const struct ctmon_config *c, const char *key, size_t i,
 		     int64_t *out);
 int ctm_cfg_group(const struct ctmon_config *c, const char *key,
 		  const struct ctmon_config **out);
+int ctm_cfg_list_group(const struct ctmon_config *c, const char *key,
+		       size_t i, const struct ctmon_config **out);
 int ctm_cfg_member_name(const struct ctmon_config *c, size_t i,
 			const char **out);
 const char *ctm_cfg_where(const struct ctmon_config *c, const char *key);

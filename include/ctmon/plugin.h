@@ -111,7 +111,8 @@ enum ctmon_opt_type {
 	CTMON_OPT_BOOL = 4,
 	CTMON_OPT_STRING_LIST = 5,/* array or list of strings */
 	CTMON_OPT_INT_LIST = 6,  /* array or list of integers */
-	CTMON_OPT_GROUP = 7      /* free-form group the plugin reads itself */
+	CTMON_OPT_GROUP = 7,     /* free-form group the plugin reads itself */
+	CTMON_OPT_GROUP_LIST = 8 /* list of groups, read with cfg_list_group */
 };
 
 /* Option flags.  Since ABI 1.0. */
@@ -219,14 +220,16 @@ struct ctmon_watch_entry {
 /*
  * A sink for a streamed HTTP response body.  begin() is called at the start
  * of every attempt that got a 2xx status (so a retry starts over);
- * data() receives the body as it arrives.  Returning an error from either
- * aborts the attempt: CTMON_EAGAIN/EIO/EFORMAT are retried by the core's
- * policy, other codes are not.  Since ABI 1.0.
+ * data() receives the body as it arrives; end() (optional) once the whole
+ * body arrived, so the sink can say it was incomplete.  Returning an error
+ * from any of them aborts the attempt: CTMON_EAGAIN/EIO/EFORMAT are
+ * retried by the core's policy, other codes are not.  Since ABI 1.0.
  */
 struct ctmon_http_sink {
 	size_t size;
 	int (*begin)(void *ctx, long status, const char *content_type);
 	int (*data)(void *ctx, const void *buf, size_t len);
+	int (*end)(void *ctx);
 	void *ctx;
 };
 
@@ -279,6 +282,9 @@ struct ctmon_host_api {
 	/* A child group as a config view (for CTMON_OPT_GROUP).  1.0 */
 	int (*cfg_group)(const struct ctmon_config *c, const char *key,
 			 const struct ctmon_config **out);
+	/* Element i of a CTMON_OPT_GROUP_LIST option as a config view.  1.0 */
+	int (*cfg_list_group)(const struct ctmon_config *c, const char *key,
+			      size_t i, const struct ctmon_config **out);
 	/* Names of a group's members, i-th; for free-form groups.  1.0 */
 	int (*cfg_member_name)(const struct ctmon_config *c, size_t i,
 			       const char **out);
@@ -366,8 +372,9 @@ struct ctmon_host_api {
 				int *authorized);
 	/* 1 if two issuer DNs are the same after canonicalisation. 1.0 */
 	int (*dn_equal)(const char *a, const char *b);
-	/* Calls fn for each stored issuance of `domain` whose not_after is
-	 * in [from, to).  fn returning non-zero stops the walk.  1.0 */
+	/* Calls fn for each stored issuance of `domain` (NULL: of every
+	 * monitored domain, once per domain it falls under) whose not_after
+	 * is in [from, to).  fn returning non-zero stops the walk.  1.0 */
 	int (*foreach_issuance)(struct ctmon_host *h, const char *domain,
 				int64_t from, int64_t to,
 				int (*fn)(void *ctx,
