@@ -1,0 +1,103 @@
+/* engine_internal.h - structures shared by engine.c (the cycle) and host.c
+ * (the host API table plugins call).  Not installed. */
+#ifndef CTM_ENGINE_INTERNAL_H
+#define CTM_ENGINE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "ctmon/plugin.h"
+#include "engine.h"
+#include "loader.h"
+#include "store.h"
+
+/* The per-instance handle plugins receive. */
+struct ctmon_host {
+	struct ctm_engine *eng;
+	struct ctm_instance *inst;
+	struct ctm_plugin *plugin;
+	char prefix[192];   /* "[check:wildcard:wildcard]" */
+	char error[1024];   /* set_error text of the current call */
+	char ns[192];       /* state namespace "kind:id" */
+};
+
+/* A running instance. */
+struct ctm_rt {
+	struct ctmon_host host;
+	void *state;
+	int created;
+	int started;
+};
+
+/* An issuance found new in this cycle, waiting for the checks. */
+struct ctm_pending {
+	int64_t issuance_id;
+	char *domain;
+	char **new_names;   /* NULL-terminated */
+};
+
+/* The watch set: monitored domains plus patterns checks asked for. */
+struct ctmon_watch {
+	struct ctmon_watch_entry *entries;
+	char **strings;     /* owned copies of pattern/domain/tag */
+	size_t n;
+	size_t cap;
+};
+struct ctmon_watch_builder {
+	struct ctmon_watch *w;
+	struct ctm_rt *check;
+};
+
+struct ctmon_emitter {
+	struct ctm_engine *eng;
+	struct ctm_rt *src;
+	const struct ctmon_watch *watch;
+	int explicit_open;   /* batch_begin .. commit/abort */
+	int implicit_open;   /* emits outside a batch: ends with collect() */
+	size_t explicit_mark;/* pending count when each began */
+	size_t implicit_mark;
+	int error;           /* a store error happened: the batch is bad */
+};
+
+struct ctmon_alert_sink {
+	struct ctm_engine *eng;
+	struct ctm_rt *check;
+	const struct ctmon_issuance *is; /* the issuance being checked, or NULL */
+};
+
+struct ctm_engine {
+	struct ctm_config *cfg;
+	struct ctm_engine_opts opts;
+	struct ctm_store *store;
+	struct ctm_plugin_path path;
+	struct ctm_plugin **plugins;   /* loaded .so files, one per name */
+	size_t n_plugins;
+	struct ctm_rt *sources, *checks, *notifiers;
+	size_t n_sources, n_checks, n_notifiers;
+	/* per-cycle state */
+	int64_t now;
+	struct ctm_pending *pending;
+	size_t n_pending, cap_pending;
+	char **baseline_domains;       /* domains in their first cycle */
+	struct ctm_cycle_stats *st;
+};
+
+/* The host API table (host.c). */
+extern const struct ctmon_host_api ctm_host_api;
+
+/* Queues a stored alert for every notifier whose filters match. */
+int ctm_engine_queue_alert(struct ctm_engine *e, int64_t alert_id,
+			   const char *type, enum ctmon_severity sev,
+			   const char *domain);
+/* 1 if the domain is in its baseline cycle. */
+int ctm_engine_in_baseline(const struct ctm_engine *e, const char *domain);
+/* Forgets issuances queued after `mark` (their batch was rolled back). */
+void ctm_engine_drop_pending(struct ctm_engine *e, size_t mark);
+/* Called by host.c for each emitted certificate. */
+int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c);
+/* Called by host.c for each emitted alert. */
+int ctm_engine_store_alert(struct ctmon_alert_sink *s,
+			   const struct ctmon_alert *a);
+
+#endif
