@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The main job on bundled sample data, offline: builds ctmon, serves the
+# sample crt.sh response for example.com from a local crt.sh-compatible
+# server, runs a monitoring cycle into a fresh database, prints the alerts
+# and writes report.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+out=${DEMO_OUT:-demo-out}
+mkdir -p "$out"
+rm -f "$out/ct_monitor.db" "$out/ct_monitor.db-wal" "$out/ct_monitor.db-shm"
+work=$(mktemp -d)
+trap 'kill $srv 2>/dev/null || true; rm -rf "$work"' EXIT
+python3 tests/servers/crtsh_server.py --data samples/crtsh --port-file "$work/port" &
+srv=$!
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+port=$(cat "$work/port")
+cat > "$out/ctmon.cfg" <<CFG
+# Demo configuration: crt.sh is replaced by the local server on port $port.
+database = "$out/ct_monitor.db";
+domains = [ "example.com" ];
+notify_baseline = true;   # show the first cycle's findings on stdout
+sources = ( { plugin = "crtsh"; config = { url = "http://127.0.0.1:$port/"; }; } );
+CFG
+./build/bin/ctmon --config "$out/ctmon.cfg" --report "$out/report.json"
+echo
+echo "alerts in the store:"
+./build/bin/ctmon --config "$out/ctmon.cfg" --list-alerts --state all
+echo
+echo "report: $out/report.json"
