@@ -54,7 +54,8 @@ struct ctm_config {
 	size_t n_checks;
 	struct ctm_instance *notifiers;
 	size_t n_notifiers;
-	void *cfg;             /* config_t * (owns all `raw` settings) */
+	void *cfg;             /* private to config.c: the libconfig trees
+	                          (built-in, file, CLI) owning every `raw` */
 };
 
 /* Loads `path`, or the built-in default when path is NULL.  Lists the file
@@ -80,7 +81,10 @@ int ctm_config_validate_instance(struct ctm_instance *inst,
 
 /* Adds/replaces an instance of `plugin` in a kind's list (CLI flags such as
  * --webhook).  `settings` is libconfig text for its config group, e.g.
- * "url = \"https://x\";".  Returns the instance or NULL with err set. */
+ * "url = \"https://x\";".  Returns the instance or NULL with err set.
+ * An instance whose id equals `plugin` is replaced in place (ids stay
+ * unique); otherwise the list grows, which moves its instances: pointers
+ * into that list taken earlier are stale afterwards. */
 struct ctm_instance *ctm_config_add_instance(struct ctm_config *c,
 					     enum ctmon_kind kind,
 					     const char *plugin,
@@ -90,7 +94,9 @@ struct ctm_instance *ctm_config_add_instance(struct ctm_config *c,
 struct ctm_instance *ctm_config_find(struct ctm_config *c,
 				     enum ctmon_kind kind, const char *plugin);
 /* Sets one key of an instance's config group from libconfig value text
- * ("587", "\"x\"", "[\"a\",\"b\"]", "true").  CLI overrides use it. */
+ * ("587", "\"x\"", "[\"a\",\"b\"]", "true").  CLI overrides use it.
+ * Frees inst->pconf (it pointed at the old value): validate again.  The
+ * value is never echoed in err (it may be a password). */
 int ctm_config_set(struct ctm_instance *inst, const char *key,
 		   const char *value_text, struct ctm_error *err);
 

@@ -16,4 +16,10 @@ char *ctm_dn_canonical(const char *dn);
 /* 1 if equal after canonicalisation. */
 int ctm_dn_equal(const char *a, const char *b);
 
+/* The first value of attribute `type` ("CN", "O", ...; aliases and case
+ * as above) with quotes and escapes removed and spaces collapsed, case
+ * kept: "DigiCert SHA2" from any of the three spellings.  Caller frees;
+ * NULL if absent or on ENOMEM. */
+char *ctm_dn_attr(const char *dn, const char *type);
+
 #endif

@@ -74,15 +74,20 @@ static int load_plugin(struct ctm_engine *e, struct ctm_instance *inst,
 static void error_in_instance(struct ctm_error *err,
 			      const struct ctm_instance *inst)
 {
-	char tmp[sizeof err->text];
+	struct ctm_buf b;
+	size_t n;
 
-	if (inst->file && strncmp(err->text, inst->file, strlen(inst->file)))
-		snprintf(tmp, sizeof tmp, "%s:%d: %s \"%s\": %s", inst->file,
-			 inst->line, ctm_kind_name(inst->kind), inst->id,
-			 err->text);
-	else
-		snprintf(tmp, sizeof tmp, "%s", err->text);
-	memcpy(err->text, tmp, sizeof tmp);
+	if (!inst->file || !strncmp(err->text, inst->file, strlen(inst->file)))
+		return;
+	ctm_buf_init(&b);
+	ctm_buf_printf(&b, "%s:%d: %s \"%s\": %s", inst->file, inst->line,
+		       ctm_kind_name(inst->kind), inst->id, err->text);
+	if (!b.oom) {
+		n = b.len < sizeof err->text - 1 ? b.len : sizeof err->text - 1;
+		memcpy(err->text, b.data, n);
+		err->text[n] = '\0';
+	}
+	ctm_buf_free(&b);
 }
 
 static int create_instance(struct ctm_engine *e, struct ctm_instance *inst,

@@ -70,6 +70,32 @@ int ctm_store_subdomain_touch(struct ctm_store *s, const char *domain,
 			      const char *name, int64_t issuance_id,
 			      int64_t now, int *is_new);
 
+/* DNS results of a subdomain (--resolve-dns): status such as "resolved",
+ * "nxdomain" or "error"; addresses space-separated; NULLs allowed.
+ * CTMON_ENOTFOUND if the subdomain was never touched. */
+int ctm_store_subdomain_set_dns(struct ctm_store *s, const char *domain,
+				const char *name, const char *status,
+				const char *addresses, const char *cname,
+				int64_t now);
+/* A stored subdomain; strings borrowed for the callback only. */
+struct ctm_subdomain {
+	const char *domain;
+	const char *name;
+	int64_t first_seen;
+	int64_t last_seen;
+	int64_t first_issuance_id; /* 0 if unknown */
+	const char *dns_status;    /* NULL until resolved */
+	const char *addresses;
+	const char *cname;
+	int64_t resolved_at;       /* 0 until resolved */
+};
+/* Subdomains of `domain` (NULL: all), by domain then name.  fn != 0
+ * stops. */
+int ctm_store_subdomain_foreach(struct ctm_store *s, const char *domain,
+				int (*fn)(void *ctx,
+					  const struct ctm_subdomain *sd),
+				void *ctx);
+
 /* Loads a stored issuance as checks see it; free with
  * ctm_store_issuance_free. */
 int ctm_store_issuance_load(struct ctm_store *s, int64_t issuance_id,

@@ -1,0 +1,26 @@
+/* missing_option_table.c - declares two options but no table to read
+ * them from. */
+#include "test_plugin.h"
+
+static const struct ctmon_source_ops ops = {
+	.size = sizeof(struct ctmon_source_ops),
+	.collect = tp_collect,
+};
+
+static const struct ctmon_plugin desc = {
+	.size = sizeof(struct ctmon_plugin),
+	.abi_major = CTMON_PLUGIN_ABI_MAJOR,
+	.abi_minor = CTMON_PLUGIN_ABI_MINOR,
+	.kind = CTMON_KIND_SOURCE,
+	.name = "missing_option_table",
+	.version = "1.0.0",
+	.description = "Loader test",
+	.options = NULL,
+	.n_options = 2,
+	.option_size = sizeof(struct ctmon_option),
+	.create = tp_create,
+	.destroy = tp_destroy,
+	.ops = &ops,
+};
+
+TP_ENTRY(&desc)
