@@ -26,6 +26,11 @@ FIXTURES = os.environ.get("CTM_FIXTURES_DIR",
 SERVER = os.path.join(SOURCE_DIR, "tests", "servers", "crtsh_server.py")
 
 
+def read_text(path):
+    with open(path) as f:
+        return f.read()
+
+
 def fixture(name):
     return os.path.join(FIXTURES, "crtsh", name)
 
@@ -44,13 +49,13 @@ class CrtshServer:
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if os.path.exists(port_file) and open(port_file).read().strip():
+            if os.path.exists(port_file) and read_text(port_file).strip():
                 break
             if self.proc.poll() is not None:
                 raise RuntimeError("crtsh server died: " +
                                    self.proc.stderr.read().decode())
             time.sleep(0.05)
-        self.port = int(open(port_file).read().strip())
+        self.port = int(read_text(port_file).strip())
         self.url = "http://127.0.0.1:%d/" % self.port
 
     def get(self, path):
@@ -108,12 +113,15 @@ class CtmonTestCase(unittest.TestCase):
             f.write(body)
         return path
 
-    def crtsh_config(self, extra_source="", extra=""):
-        """A config whose crt.sh source is the local server."""
+    def crtsh_config(self, extra_source="", extra="", backoff_ms=50,
+                     max_backoff_ms=200):
+        """A config whose crt.sh source is the local server (short
+        backoffs so failure tests run fast)."""
         return self.write_config(
             'sources = ( { plugin = "crtsh"; config = { url = "%s"; '
-            'backoff_ms = 50; max_backoff_ms = 200; %s }; } );\n%s'
-            % (self.server.url, extra_source, extra))
+            'backoff_ms = %d; max_backoff_ms = %d; %s }; } );\n%s'
+            % (self.server.url, backoff_ms, max_backoff_ms, extra_source,
+               extra))
 
     def run_ctmon(self, *args, env=None, timeout=120, check=None):
         full_env = dict(os.environ)
