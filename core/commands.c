@@ -101,8 +101,9 @@ int ctm_cmd_ack(const struct ctm_cli *cli, struct ctm_config *cfg)
 
 	for (size_t i = 0; rc == CTM_EXIT_OK && i < cli->n_ack; i++) {
 		int changed = 0;
-		if (ctm_store_alert_ack(s, cli->ack_ids[i], ctm_engine_now(),
-					&changed) != CTMON_OK) {
+		int arc = ctm_store_alert_ack(s, cli->ack_ids[i],
+					      ctm_engine_now(), &changed);
+		if (arc != CTMON_OK && arc != CTMON_ENOTFOUND) {
 			fprintf(stderr, "ctmon: %s\n", ctm_store_errmsg(s));
 			rc = CTM_EXIT_RUNTIME;
 		} else if (!changed) {

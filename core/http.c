@@ -51,6 +51,7 @@ struct ctmon_http_req {
 	long status;
 	struct header *headers;
 	size_t n_headers;
+	size_t last_header; /* index of the header a folded line extends */
 	int oom;
 	struct ctm_buf body;
 	int sink_begun;
@@ -240,31 +241,31 @@ static struct header *header_find(const struct ctmon_http_req *r,
 static int header_set(struct ctmon_http_req *r, const char *name,
 		      size_t name_len, const char *value, size_t value_len)
 {
-	struct header *h = header_find(r, name, name_len);
-	char *v = ctm_strndup(value, value_len);
+	struct header *h = header_find(r, name, name_len), *grown = NULL;
+	char *v = ctm_strndup(value, value_len), *n = NULL;
 
 	if (!v)
-		return -1;
+		goto fail;
 	if (h) {
 		free(h->value);
 		h->value = v;
+		r->last_header = (size_t)(h - r->headers);
 		return 0;
 	}
-	h = realloc(r->headers, (r->n_headers + 1) * sizeof *h);
-	if (!h) {
-		free(v);
-		return -1;
-	}
-	r->headers = h;
-	h = &r->headers[r->n_headers];
-	h->name = ctm_strndup(name, name_len);
-	if (!h->name) {
-		free(v);
-		return -1;
-	}
-	h->value = v;
-	r->n_headers++;
+	n = ctm_strndup(name, name_len);
+	if (n)
+		grown = realloc(r->headers, (r->n_headers + 1) * sizeof *grown);
+	if (!grown)
+		goto fail;
+	r->headers = grown;
+	r->headers[r->n_headers].name = n;
+	r->headers[r->n_headers].value = v;
+	r->last_header = r->n_headers++;
 	return 0;
+fail:
+	free(n);
+	free(v);
+	return -1;
 }
 
 /* An obsolete folded line continues the previous header's value. */
@@ -276,7 +277,7 @@ static int header_fold(struct ctmon_http_req *r, const char *text,
 
 	if (!r->n_headers)
 		return 0;
-	h = &r->headers[r->n_headers - 1];
+	h = &r->headers[r->last_header];
 	ctm_buf_init(&b);
 	ctm_buf_puts(&b, h->value);
 	ctm_buf_append(&b, " ", 1);
