@@ -31,6 +31,11 @@ def read_text(path):
         return f.read()
 
 
+def load_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
 def fixture(name):
     return os.path.join(FIXTURES, "crtsh", name)
 

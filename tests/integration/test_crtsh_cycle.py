@@ -8,7 +8,7 @@ import json
 import os
 import unittest
 
-from harness import CtmonTestCase, fixture
+from harness import CtmonTestCase, fixture, load_json
 
 MIHARI = fixture("ninoseki-mihari__cassette_crt_sh_www_example_com.body.json")
 MELOTIC = fixture("melotic-enum.land__tests_data_crtsh.json")
@@ -172,7 +172,7 @@ class Failures(CtmonTestCase):
         self.serve("example.com",
                    [row(90, ["new.example.com"], "aa"),
                     row(91, ["new.example.com"], "aa")] +
-                   json.load(open(MELOTIC)))
+                   load_json(MELOTIC))
         return self.db_snapshot()
 
     def assert_failed_cleanly(self, fault, count, stderr_has):
