@@ -311,7 +311,7 @@ struct ctmon_host_api {
 			     const struct ctmon_http_sink *sink);
 	/* Run the request with its retries.  CTMON_OK means a response was
 	 * received (any status; read it with http_status); errors mean no
-	 * usable response, text via the host's last error.  1.0 */
+	 * usable response, and http_error says why.  1.0 */
 	int (*http_perform)(struct ctmon_http_req *r);
 	long (*http_status)(const struct ctmon_http_req *r);
 	/* Response header by case-insensitive name, or NULL.  1.0 */
