@@ -186,29 +186,53 @@ static void put_col_time(struct report *r, struct json_object *obj,
 		put(r, obj, key, jtime(t));
 }
 
-/* A JSON array stored as text (DNS addresses, CNAME chain).  Text that is
- * not a JSON array is shown as a one-element array rather than lost. */
-static void put_col_array(struct report *r, struct json_object *obj,
-			  const char *key, sqlite3_stmt *st, int col)
+/* DNS addresses and CNAMEs as an array.  The store keeps them as
+ * space-separated text; a JSON array text is accepted as well, so a
+ * resolver that stores JSON does not turn into one odd string. */
+static void put_col_list(struct report *r, struct json_object *obj,
+			 const char *key, sqlite3_stmt *st, int col)
 {
+	static const char blanks[] = " \t\r\n,";
 	const char *t = (const char *)sqlite3_column_text(st, col);
-	struct json_object *v, *arr;
+	struct json_object *arr;
 
 	if (sqlite3_column_type(st, col) == SQLITE_NULL || !t) {
 		put_null(r, obj, key);
 		return;
 	}
-	v = json_tokener_parse(t);
-	if (json_object_is_type(v, json_type_array)) {
-		put(r, obj, key, v);
-		return;
+	if (t[0] == '[') {
+		arr = json_tokener_parse(t);
+		if (json_object_is_type(arr, json_type_array)) {
+			put(r, obj, key, arr);
+			return;
+		}
+		json_object_put(arr);
 	}
-	json_object_put(v);
 	arr = checked(r, json_object_new_array());
-	if (!arr)
-		return;
-	push(r, arr, jstr(r, t));
+	while (arr && *t) {
+		size_t n;
+
+		t += strspn(t, blanks);
+		n = strcspn(t, blanks);
+		if (n == 0)
+			break;
+		push(r, arr, json_object_new_string_len(t, (int)n));
+		t += n;
+	}
 	put(r, obj, key, arr);
+}
+
+/* crt.sh CA ids are positive; 0 (unknown) and -1 (crt.sh has none) are
+ * shown as null. */
+static void put_col_ca_id(struct report *r, struct json_object *obj,
+			  sqlite3_stmt *st, int col)
+{
+	int64_t id = sqlite3_column_int64(st, col);
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL || id <= 0)
+		put_null(r, obj, "ca_id");
+	else
+		put(r, obj, "ca_id", json_object_new_int64(id));
 }
 
 /* ---- statements --------------------------------------------------------- */
@@ -226,8 +250,8 @@ static sqlite3_stmt *query(struct report *r, const char *sql,
 		sqlite3_finalize(st);
 		return NULL;
 	}
-	if (text1 &&
-	    sqlite3_bind_text(st, 1, text1, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+	if (text1 && sqlite3_bind_text(st, 1, text1, -1, SQLITE_TRANSIENT) !=
+			     SQLITE_OK) {
 		fail_sql(r, "binding a report query");
 		sqlite3_finalize(st);
 		return NULL;
@@ -426,7 +450,7 @@ static struct json_object *top_issuers(struct report *r, const char *domain)
 		if (!o)
 			break;
 		put_col_text(r, o, "issuer", st, 0);
-		put_col_int(r, o, "ca_id", st, 1);
+		put_col_ca_id(r, o, st, 1);
 		put(r, o, "certificates",
 		    json_object_new_int64(sqlite3_column_int64(st, 2)));
 		push(r, arr, o);
@@ -503,8 +527,8 @@ static struct json_object *subdomain_list(struct report *r, const char *domain)
 		put_col_time(r, o, "first_seen", st, 1);
 		put_col_time(r, o, "last_seen", st, 2);
 		put_col_text(r, o, "dns_status", st, 3);
-		put_col_array(r, o, "addresses", st, 4);
-		put_col_array(r, o, "cname", st, 5);
+		put_col_list(r, o, "addresses", st, 4);
+		put_col_list(r, o, "cname", st, 5);
 		put_col_time(r, o, "resolved_at", st, 6);
 		push(r, arr, o);
 	}
@@ -563,7 +587,8 @@ static struct json_object *certificate_list(struct report *r,
 {
 	static const char sql[] =
 		"SELECT i.id, i.issuer_dn, i.issuer_ca_id, i.serial,"
-		" i.not_before, i.not_after, i.first_seen, " HAS_WILDCARD("i.id")
+		" i.not_before, i.not_after, i.first_seen,"
+		" " HAS_WILDCARD("i.id")
 		" FROM issuances i WHERE i.id IN " ISSUANCES_UNDER
 		" ORDER BY i.first_seen DESC, i.id DESC LIMIT ?2";
 	static const char ids_sql[] =
@@ -586,7 +611,7 @@ static struct json_object *certificate_list(struct report *r,
 		put(r, o, "id", json_object_new_int64(id));
 		put(r, o, "crtsh_ids", column_array(r, ids, id));
 		put_col_text(r, o, "issuer", st, 1);
-		put_col_int(r, o, "ca_id", st, 2);
+		put_col_ca_id(r, o, st, 2);
 		put_col_text(r, o, "serial", st, 3);
 		put(r, o, "names", column_array(r, names, id));
 		put_col_time(r, o, "not_before", st, 4);
@@ -643,12 +668,14 @@ static struct json_object *totals(struct report *r, char *const *domains,
 {
 	static const char sql[] =
 		"SELECT"
-		" (SELECT count(DISTINCT c.issuance_id) FROM certificate_names c"
+		" (SELECT count(DISTINCT c.issuance_id)"
+		"  FROM certificate_names c"
 		"  JOIN json_each(?1) d ON c.name = d.value"
 		"  OR substr(c.name, -length(d.value) - 1) = '.' || d.value),"
 		" (SELECT count(DISTINCT s.name) FROM subdomains s"
 		"  WHERE s.domain IN (SELECT value FROM json_each(?1))),"
-		" (SELECT count(*) FROM alerts a WHERE a.acknowledged_at IS NULL"
+		" (SELECT count(*) FROM alerts a"
+		"  WHERE a.acknowledged_at IS NULL"
 		"  AND a.domain IN (SELECT value FROM json_each(?1)))";
 	static const char *const keys[] = {"certificates", "subdomains",
 					   "open_alerts"};

@@ -353,21 +353,32 @@ static void build_names_json(struct ctm_store *s, const char *const *names,
 	ctm_buf_append(&s->json, "]", 1);
 }
 
+/* Does the issuance row's names_json (column i) equal the record's, in
+ * s->json?  The common case - a duplicate, or the second half of a pair -
+ * brings no new names, and this check saves a probe per name. */
+static int same_names(struct ctm_store *s, sqlite3_stmt *st, int i)
+{
+	const char *stored = ctm_col_text(st, i);
+
+	return stored && strcmp(stored, s->json.data) == 0;
+}
+
 /* Looks a certificate up by its crt.sh id, then its log entry, then its
  * fingerprint: the first is the sources' own identity, the others catch
- * the same certificate arriving from another source (and keep the UNIQUE
- * columns from refusing the insert). */
+ * the same certificate arriving from another source (and keep the unique
+ * indexes from refusing the insert). */
 static int find_cert(struct ctm_store *s, const struct ctmon_cert *c,
-		     int64_t *cert_id, int64_t *issuance_id)
+		     int64_t *cert_id, int64_t *issuance_id, int *same)
 {
+#define FIND_CERT                                                           \
+	"SELECT c.id, c.issuance_id, c.crtsh_id, i.names_json "             \
+	"FROM certificates c JOIN issuances i ON i.id = c.issuance_id "
 	static const char *const sql[] = {
-		"SELECT id, issuance_id, crtsh_id FROM certificates "
-		"WHERE crtsh_id = ?1",
-		"SELECT id, issuance_id, crtsh_id FROM certificates "
-		"WHERE log_id = ?1 AND log_index = ?2",
-		"SELECT id, issuance_id, crtsh_id FROM certificates "
-		"WHERE fingerprint = ?1",
+		FIND_CERT "WHERE c.crtsh_id = ?1",
+		FIND_CERT "WHERE c.log_id = ?1 AND c.log_index = ?2",
+		FIND_CERT "WHERE c.fingerprint = ?1",
 	};
+#undef FIND_CERT
 	static const enum ctm_stmt_slot slot[] = {
 		ST_CERT_BY_CRTSH, ST_CERT_BY_LOG, ST_CERT_BY_FPR};
 	int rc = CTMON_ENOTFOUND;
@@ -383,18 +394,20 @@ static int find_cert(struct ctm_store *s, const struct ctmon_cert *c,
 		st = ctm_stmt_get(s, slot[k], sql[k]);
 		if (!st)
 			return CTMON_EIO;
-		if (k == 0)
+		if (k == 0) {
 			ctm_bind_int64(st, 1, c->crtsh_id);
-		else if (k == 1) {
+		} else if (k == 1) {
 			ctm_bind_text(st, 1, c->log_id);
 			ctm_bind_int64(st, 2, c->log_index);
-		} else
+		} else {
 			ctm_bind_text(st, 1, c->fingerprint);
+		}
 		step = sqlite3_step(st);
 		if (step == SQLITE_ROW) {
 			*cert_id = sqlite3_column_int64(st, 0);
 			*issuance_id = sqlite3_column_int64(st, 1);
 			had_crtsh = sqlite3_column_type(st, 2) != SQLITE_NULL;
+			*same = same_names(s, st, 3);
 			rc = CTMON_OK;
 		} else if (step != SQLITE_DONE) {
 			rc = ctm_store_fail(s, "looking up a certificate");
@@ -417,16 +430,19 @@ static int find_cert(struct ctm_store *s, const struct ctmon_cert *c,
 	return rc;
 }
 
-/* Links an issuance to every monitored domain `name` falls under. */
-static int link_domains(struct ctm_store *s, int64_t issuance_id,
-			const char *name)
+/* Links an issuance to each monitored domain one of its names falls
+ * under: one row per domain, however many names. */
+static int link_domains(struct ctm_store *s, int64_t issuance_id, size_t n)
 {
 	sqlite3_stmt *st = NULL;
 	char **domains;
 	int rc = ctm_store_domains(s, &domains);
 
-	for (size_t i = 0; rc == CTMON_OK && domains[i]; i++) {
-		if (!ctm_name_under(name, domains[i]))
+	for (size_t d = 0; rc == CTMON_OK && domains[d]; d++) {
+		size_t i = 0;
+		while (i < n && !ctm_name_under(s->sorted[i], domains[d]))
+			i++;
+		if (i == n)
 			continue;
 		if (!st)
 			st = ctm_stmt_get(s, ST_ISS_DOMAIN_INSERT,
@@ -434,7 +450,7 @@ static int link_domains(struct ctm_store *s, int64_t issuance_id,
 					  " (domain, issuance_id) VALUES (?, ?)");
 		if (!st)
 			return CTMON_EIO;
-		ctm_bind_text(st, 1, domains[i]);
+		ctm_bind_text(st, 1, domains[d]);
 		ctm_bind_int64(st, 2, issuance_id);
 		rc = ctm_stmt_exec(s, st, "linking an issuance to a domain");
 		sqlite3_reset(st);
@@ -443,36 +459,38 @@ static int link_domains(struct ctm_store *s, int64_t issuance_id,
 	return rc;
 }
 
-/* Inserts the names an issuance does not have yet; *added counts them. */
+/* Inserts the record's names (s->json) the issuance does not have yet;
+ * *added counts them.  One statement for all names: per-statement cost
+ * dominates ingest, so json_each beats a loop of single-row inserts. */
 static int add_names(struct ctm_store *s, int64_t issuance_id, size_t n,
 		     int *added)
 {
 	sqlite3_stmt *st;
-	int rc = CTMON_OK;
+	int rc;
 
 	*added = 0;
+	if (n == 0)
+		return CTMON_OK;
 	st = ctm_stmt_get(s, ST_NAME_INSERT,
 			  "INSERT OR IGNORE INTO certificate_names "
-			  "(issuance_id, name) VALUES (?, ?)");
+			  "(issuance_id, name) SELECT ?1, value FROM json_each(?2)");
 	if (!st)
 		return CTMON_EIO;
-	for (size_t i = 0; i < n && rc == CTMON_OK; i++) {
-		ctm_bind_int64(st, 1, issuance_id);
-		ctm_bind_text(st, 2, s->sorted[i]);
-		rc = ctm_stmt_exec(s, st, "storing a name");
-		sqlite3_reset(st);
-		if (rc == CTMON_OK && sqlite3_changes(s->db) > 0) {
-			(*added)++;
-			rc = link_domains(s, issuance_id, s->sorted[i]);
-		}
-	}
+	ctm_bind_int64(st, 1, issuance_id);
+	ctm_bind_text(st, 2, s->json.data);
+	rc = ctm_stmt_exec(s, st, "storing names");
 	ctm_stmt_put(s, ST_NAME_INSERT, st);
+	if (rc == CTMON_OK)
+		*added = sqlite3_changes(s->db);
+	if (rc == CTMON_OK && *added)
+		rc = link_domains(s, issuance_id, n);
 	return rc;
 }
 
 /* names_json again from certificate_names, after a union added names. */
 static int refresh_names_json(struct ctm_store *s, int64_t issuance_id)
 {
+	struct ctm_buf json;
 	sqlite3_stmt *st;
 	int rc = CTMON_OK, step, first = 1;
 
@@ -482,33 +500,39 @@ static int refresh_names_json(struct ctm_store *s, int64_t issuance_id)
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_int64(st, 1, issuance_id);
-	ctm_buf_reset(&s->json);
-	ctm_buf_append(&s->json, "[", 1);
+	ctm_buf_init(&json);
+	ctm_buf_append(&json, "[", 1);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!first)
-			ctm_buf_append(&s->json, ",", 1);
+			ctm_buf_append(&json, ",", 1);
 		first = 0;
-		ctm_buf_json_string(&s->json, ctm_col_text(st, 0));
+		ctm_buf_json_string(&json, ctm_col_text(st, 0));
 	}
-	ctm_buf_append(&s->json, "]", 1);
+	ctm_buf_append(&json, "]", 1);
 	if (step != SQLITE_DONE)
 		rc = ctm_store_fail(s, "reading names");
 	ctm_stmt_put(s, ST_NAMES_OF, st);
+	if (rc == CTMON_OK && json.oom)
+		rc = ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 	if (rc != CTMON_OK)
-		return rc;
-	if (s->json.oom)
-		return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+		goto out;
 	st = ctm_stmt_get(s, ST_ISS_SET_NAMES,
 			  "UPDATE issuances SET names_json = ? WHERE id = ?");
-	if (!st)
-		return CTMON_EIO;
-	ctm_bind_text(st, 1, s->json.data);
+	if (!st) {
+		rc = CTMON_EIO;
+		goto out;
+	}
+	ctm_bind_text(st, 1, json.data);
 	ctm_bind_int64(st, 2, issuance_id);
 	rc = ctm_stmt_exec(s, st, "updating names");
 	ctm_stmt_put(s, ST_ISS_SET_NAMES, st);
+out:
+	ctm_buf_free(&json);
 	return rc;
 }
 
+/* A record of a known issuance may bring names it lacks (crt.sh splits a
+ * certificate's names over rows; a precert can differ from its cert). */
 static int union_names(struct ctm_store *s, int64_t issuance_id, size_t n)
 {
 	int added = 0;
@@ -519,16 +543,14 @@ static int union_names(struct ctm_store *s, int64_t issuance_id, size_t n)
 	return rc;
 }
 
-/* Finds the issuance for s->key or creates it from the record. */
+/* Finds the issuance for s->key or creates it from the record (names_json
+ * from s->json); *same as in find_cert. */
 static int issuance_for(struct ctm_store *s, const struct ctmon_cert *c,
-			size_t n, int64_t now, int64_t *id, int *is_new)
+			int64_t now, int64_t *id, int *is_new, int *same)
 {
 	sqlite3_stmt *st;
 	int rc, step;
 
-	build_names_json(s, s->sorted, n);
-	if (s->json.oom)
-		return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 	st = ctm_stmt_get(
 		s, ST_ISS_INSERT,
 		"INSERT INTO issuances (issuance_key, issuer_ca_id, issuer_dn,"
@@ -553,16 +575,19 @@ static int issuance_for(struct ctm_store *s, const struct ctmon_cert *c,
 	*is_new = sqlite3_changes(s->db) > 0;
 	if (*is_new) {
 		*id = sqlite3_last_insert_rowid(s->db);
+		*same = 1;
 		return CTMON_OK;
 	}
 	st = ctm_stmt_get(s, ST_ISS_BY_KEY,
-			  "SELECT id FROM issuances WHERE issuance_key = ?");
+			  "SELECT id, names_json FROM issuances "
+			  "WHERE issuance_key = ?");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, s->key.data);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
+		*same = same_names(s, st, 1);
 		rc = CTMON_OK;
 	} else {
 		rc = ctm_store_fail(s, "finding an issuance");
@@ -622,7 +647,7 @@ int ctm_store_ingest(struct ctm_store *s, const struct ctm_cert_in *in,
 		     int64_t now, struct ctm_ingest_result *res)
 {
 	size_t n = 0;
-	int rc;
+	int rc, same = 0, added = 0;
 
 	memset(res, 0, sizeof *res);
 	if (!in || !in->src || (in->n_names && !in->names))
@@ -630,24 +655,25 @@ int ctm_store_ingest(struct ctm_store *s, const struct ctm_cert_in *in,
 	rc = sort_names(s, in, &n);
 	if (rc != CTMON_OK)
 		return rc;
-	rc = find_cert(s, in->src, &res->cert_id, &res->issuance_id);
-	if (rc == CTMON_OK) /* a record seen before may bring more names */
-		return union_names(s, res->issuance_id, n);
+	build_names_json(s, s->sorted, n);
+	if (s->json.oom)
+		return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+	rc = find_cert(s, in->src, &res->cert_id, &res->issuance_id, &same);
+	if (rc == CTMON_OK)
+		return same ? CTMON_OK : union_names(s, res->issuance_id, n);
 	if (rc != CTMON_ENOTFOUND)
 		return rc;
 	res->cert_is_new = 1;
 	rc = build_issuance_key(s, in->src, n);
 	if (rc == CTMON_OK)
-		rc = issuance_for(s, in->src, n, now, &res->issuance_id,
-				  &res->issuance_is_new);
+		rc = issuance_for(s, in->src, now, &res->issuance_id,
+				  &res->issuance_is_new, &same);
 	if (rc != CTMON_OK)
 		return rc;
-	if (res->issuance_is_new) {
-		int added;
+	if (res->issuance_is_new)
 		rc = add_names(s, res->issuance_id, n, &added);
-	} else {
+	else if (!same)
 		rc = union_names(s, res->issuance_id, n);
-	}
 	if (rc == CTMON_OK)
 		rc = insert_cert(s, in, res->issuance_id, now, &res->cert_id);
 	return rc;
@@ -655,18 +681,49 @@ int ctm_store_ingest(struct ctm_store *s, const struct ctm_cert_in *in,
 
 /* ---- subdomains -------------------------------------------------------- */
 
+/* Looks first, because most touches are of names already known (every
+ * renewal repeats them): a lookup is cheaper than a refused insert, and
+ * last_seen is only written when it moves. */
 int ctm_store_subdomain_touch(struct ctm_store *s, const char *domain,
 			      const char *name, int64_t issuance_id,
 			      int64_t now, int *is_new)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int64_t last_seen = 0;
+	int rc = CTMON_OK, step;
 
 	*is_new = 0;
+	st = ctm_stmt_get(s, ST_SUB_GET,
+			  "SELECT last_seen FROM subdomains "
+			  "WHERE domain = ? AND name = ?");
+	if (!st)
+		return CTMON_EIO;
+	ctm_bind_text(st, 1, domain);
+	ctm_bind_text(st, 2, name);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		last_seen = sqlite3_column_int64(st, 0);
+	else if (step != SQLITE_DONE)
+		rc = ctm_store_fail(s, "reading a subdomain");
+	ctm_stmt_put(s, ST_SUB_GET, st);
+	if (rc != CTMON_OK || (step == SQLITE_ROW && last_seen >= now))
+		return rc;
+	if (step == SQLITE_ROW) {
+		st = ctm_stmt_get(s, ST_SUB_SEEN,
+				  "UPDATE subdomains SET last_seen = ?3 "
+				  "WHERE domain = ?1 AND name = ?2");
+		if (!st)
+			return CTMON_EIO;
+		ctm_bind_text(st, 1, domain);
+		ctm_bind_text(st, 2, name);
+		ctm_bind_int64(st, 3, now);
+		rc = ctm_stmt_exec(s, st, "updating a subdomain");
+		ctm_stmt_put(s, ST_SUB_SEEN, st);
+		return rc;
+	}
 	st = ctm_stmt_get(s, ST_SUB_INSERT,
 			  "INSERT INTO subdomains (domain, name, first_seen,"
-			  " last_seen, first_issuance_id) VALUES (?, ?, ?, ?, ?) "
-			  "ON CONFLICT (domain, name) DO NOTHING");
+			  " last_seen, first_issuance_id) VALUES (?, ?, ?, ?, ?)");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
@@ -676,22 +733,8 @@ int ctm_store_subdomain_touch(struct ctm_store *s, const char *domain,
 	ctm_bind_int64_or_null(st, 5, issuance_id > 0 ? issuance_id : 0, 0);
 	rc = ctm_stmt_exec(s, st, "recording a subdomain");
 	ctm_stmt_put(s, ST_SUB_INSERT, st);
-	if (rc != CTMON_OK)
-		return rc;
-	if (sqlite3_changes(s->db) > 0) {
+	if (rc == CTMON_OK)
 		*is_new = 1;
-		return CTMON_OK;
-	}
-	st = ctm_stmt_get(s, ST_SUB_SEEN,
-			  "UPDATE subdomains SET last_seen = max(last_seen, ?3) "
-			  "WHERE domain = ?1 AND name = ?2");
-	if (!st)
-		return CTMON_EIO;
-	ctm_bind_text(st, 1, domain);
-	ctm_bind_text(st, 2, name);
-	ctm_bind_int64(st, 3, now);
-	rc = ctm_stmt_exec(s, st, "updating a subdomain");
-	ctm_stmt_put(s, ST_SUB_SEEN, st);
 	return rc;
 }
 

@@ -42,10 +42,10 @@ static const char schema_v1[] =
 	"CREATE TABLE certificates ("
 	" id INTEGER PRIMARY KEY,"
 	" issuance_id INTEGER NOT NULL REFERENCES issuances(id),"
-	" crtsh_id INTEGER UNIQUE,"
+	" crtsh_id INTEGER,"
 	" log_id TEXT,"
 	" log_index INTEGER,"
-	" fingerprint TEXT UNIQUE,"
+	" fingerprint TEXT,"
 	" issuer_ca_id INTEGER,"
 	" issuer_dn TEXT,"
 	" subject_cn TEXT,"
@@ -56,8 +56,16 @@ static const char schema_v1[] =
 	" is_precert INTEGER,"
 	" der BLOB,"
 	" source TEXT,"
-	" first_seen INTEGER NOT NULL,"
-	" UNIQUE (log_id, log_index));"
+	" first_seen INTEGER NOT NULL);"
+	/* Each identity is unique when present.  Partial indexes, because a
+	 * crt.sh record has no log entry and a log entry no crt.sh id: NULL
+	 * keys would cost an index insert per record for nothing. */
+	"CREATE UNIQUE INDEX certificates_crtsh_id ON certificates(crtsh_id)"
+	" WHERE crtsh_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX certificates_log_entry ON certificates"
+	" (log_id, log_index) WHERE log_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX certificates_fingerprint ON certificates"
+	" (fingerprint) WHERE fingerprint IS NOT NULL;"
 	"CREATE INDEX certificates_issuance ON certificates(issuance_id);"
 
 	"CREATE TABLE certificate_names ("
@@ -339,7 +347,7 @@ static int configure(struct ctm_store *s)
 				      "PRAGMA foreign_keys = ON;"
 				      "PRAGMA synchronous = NORMAL;"
 				      "PRAGMA temp_store = MEMORY;"
-				      "PRAGMA cache_size = -16384;";
+				      "PRAGMA cache_size = -65536;";
 
 	if (sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
 	    sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)

@@ -9,6 +9,23 @@
 
 #include "fakehost_internal.h"
 
+/* json-c's strict mode still takes 'single-quoted' strings, which no
+ * other JSON reader does: outside a "string" a quote can only be wrong. */
+static int has_single_quote_outside_strings(const char *p)
+{
+	int in_string = 0;
+
+	for (; *p; p++) {
+		if (in_string && *p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			in_string = !in_string;
+		else if (!in_string && *p == '\'')
+			return 1;
+	}
+	return 0;
+}
+
 /* Parses text as exactly one JSON object (strict JSON, valid UTF-8,
  * nothing but whitespace after it).  Returns the object or NULL with a
  * reason in why. */
@@ -22,6 +39,11 @@ static struct json_object *parse_object(const char *text, char *why,
 
 	if (!tok) {
 		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	if (has_single_quote_outside_strings(text)) {
+		snprintf(why, whylen, "not JSON (single-quoted string)");
+		json_tokener_free(tok);
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |

@@ -510,11 +510,16 @@ int fh_http_perform(struct ctmon_http_req *r)
 		if (!retryable || attempt >= r->max_attempts)
 			return rc;
 		delay = retry_delay_ms(r, attempt);
-		fh_logf(r->fh, CTMON_LOG_WARN,
-			"%s %s: %s (attempt %d/%d), retrying in %lld ms",
-			r->method, r->url,
-			rc == CTMON_OK ? "retryable status" : r->error, attempt,
-			r->max_attempts, (long long)delay);
+		if (rc == CTMON_OK)
+			fh_logf(r->fh, CTMON_LOG_WARN,
+				"%s %s: HTTP %ld (attempt %d/%d), retrying in "
+				"%lld ms",
+				r->method, r->url, r->status, attempt,
+				r->max_attempts, (long long)delay);
+		else
+			fh_logf(r->fh, CTMON_LOG_WARN,
+				"%s, retrying in %lld ms", r->error,
+				(long long)delay);
 		if (fh_api()->sleep_ms(&r->fh->handle, delay) != CTMON_OK) {
 			set_error(r, attempt, "stopped before retrying");
 			return CTMON_ESTOPPED;

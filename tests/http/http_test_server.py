@@ -90,6 +90,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(200, b'{"ok": true}', "application/json",
                            [("X-Test", "one"), ("X-Test", "two"),
                             ("X-Spaced", "   padded value   ")])
+        elif name == "folded":
+            # Obsolete line folding (RFC 9112 5.2), written by hand.
+            self.send_body(200, b"folded", extra=[
+                ("X-Folded", "first"), ("X-Other", "x"),
+                ("X-Folded", "second\r\n   third")])
         elif name == "html":
             self.send_body(200, b"<html><body>rate limited</body></html>",
                            "text/html; charset=utf-8")

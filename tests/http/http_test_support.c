@@ -277,7 +277,11 @@ char *test_stderr_end(void)
 		ctm_buf_append(&b, chunk, n);
 	fclose(capture);
 	capture = NULL;
-	return b.oom ? (ctm_buf_free(&b), NULL) : ctm_buf_take(&b);
+	if (b.oom) {
+		ctm_buf_free(&b);
+		return NULL;
+	}
+	return ctm_buf_take(&b);
 }
 
 /* ---- a refusing port ---------------------------------------------------- */

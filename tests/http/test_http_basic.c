@@ -35,9 +35,10 @@ static int group_teardown(void **state)
 static struct ctmon_http_req *req(const char *method, const char *path)
 {
 	char url[512];
-	struct ctmon_http_req *r = ctm_http_new(
-		"[test:http]", method, test_url(url, sizeof url, &server, 0, path));
+	struct ctmon_http_req *r;
 
+	r = ctm_http_new("[test:http]", method,
+			 test_url(url, sizeof url, &server, 0, path));
 	assert_non_null(r);
 	return r;
 }
@@ -72,6 +73,17 @@ static void test_header_lookup(void **state)
 	assert_string_equal(ctm_http_header(r, "Content-Length"), "12");
 	assert_null(ctm_http_header(r, "X-Absent"));
 	assert_null(ctm_http_header(r, "X-Tes"));
+	ctm_http_free(r);
+}
+
+static void test_folded_header_joined(void **state)
+{
+	struct ctmon_http_req *r = req("GET", "/folded");
+
+	(void)state;
+	assert_int_equal(ctm_http_perform(r), CTMON_OK);
+	assert_string_equal(ctm_http_header(r, "X-Folded"), "second third");
+	assert_string_equal(ctm_http_header(r, "X-Other"), "x");
 	ctm_http_free(r);
 }
 
@@ -345,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_buffers_body_and_status),
 		cmocka_unit_test(test_header_lookup),
+		cmocka_unit_test(test_folded_header_joined),
 		cmocka_unit_test(test_request_headers_sent),
 		cmocka_unit_test(test_gzip_body_decoded),
 		cmocka_unit_test(test_post_body_with_100_continue),

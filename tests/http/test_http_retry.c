@@ -57,7 +57,8 @@ static struct ctmon_http_req *req_with_id(const char *path, char *id,
 static void test_fail_then_ok_is_retried(void **state)
 {
 	char id[64];
-	struct ctmon_http_req *r = req_with_id("/fail-then-ok/2", id, sizeof id);
+	struct ctmon_http_req *r =
+		req_with_id("/fail-then-ok/2", id, sizeof id);
 
 	(void)state;
 	assert_int_equal(ctm_http_set_retry(r, 3, 10, 50), CTMON_OK);
@@ -275,7 +276,8 @@ static void test_self_signed_certificate_rejected(void **state)
 static void test_retry_logged_at_warn(void **state)
 {
 	char id[64];
-	struct ctmon_http_req *r = req_with_id("/fail-then-ok/1", id, sizeof id);
+	struct ctmon_http_req *r =
+		req_with_id("/fail-then-ok/1", id, sizeof id);
 	char *log;
 
 	(void)state;

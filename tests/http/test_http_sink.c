@@ -117,9 +117,10 @@ static struct ctmon_http_req *sink_req(const char *path,
 				       const struct ctmon_http_sink *sink)
 {
 	char url[512];
-	struct ctmon_http_req *r = ctm_http_new(
-		"[test:sink]", "GET", test_url(url, sizeof url, &server, 0, path));
+	struct ctmon_http_req *r;
 
+	r = ctm_http_new("[test:sink]", "GET",
+			 test_url(url, sizeof url, &server, 0, path));
 	assert_non_null(r);
 	assert_int_equal(ctm_http_set_sink(r, sink), CTMON_OK);
 	return r;

@@ -1,7 +1,6 @@
 /* test_notifier_stdout.c - the stdout notifier loaded from the build tree
- * with dlopen into a minimal host table, its output captured by pointing
- * fd 1 / fd 2 at temporary files. */
-#include <dlfcn.h>
+ * into the fake host (real loader, real option validation), its output
+ * captured by pointing fd 1 / fd 2 at temporary files. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,132 +15,21 @@
 #include <json-c/json.h>
 
 #include "ctmon/plugin.h"
+#include "fakehost.h"
 
-/* ---- the minimal host --------------------------------------------------- */
+#define PLUGIN_PATH CTM_PLUGIN_BUILD_DIR "/stdout.so"
 
-struct ctmon_host {
-	char error[1024];
-};
-
-/* The instance's config group: absent keys are NULL. */
-struct ctmon_config {
-	const char *format;
-	const char *stream;
-};
-
-static void host_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
-		      const char *fmt, va_list ap)
+/* Loads the built plugin into a fresh fake host with a config snippet;
+ * fails the test if loading or create() fails. */
+static struct fh_host *load(const char *snippet)
 {
-	(void)h;
-	(void)lvl;
-	(void)fmt;
-	(void)ap;
-}
+	struct fh_host *fh = fh_new();
+	char err[1024] = "";
 
-static void host_log(struct ctmon_host *h, enum ctmon_log_level lvl,
-		     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	host_vlog(h, lvl, fmt, ap);
-	va_end(ap);
-}
-
-static void host_set_error(struct ctmon_host *h, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(h->error, sizeof h->error, fmt, ap);
-	va_end(ap);
-}
-
-static int64_t host_now(struct ctmon_host *h)
-{
-	(void)h;
-	return 1790000000;
-}
-
-static int host_cfg_string(const struct ctmon_config *c, const char *key,
-			   const char **out)
-{
-	const char *v = NULL;
-
-	if (strcmp(key, "format") == 0)
-		v = c->format;
-	else if (strcmp(key, "stream") == 0)
-		v = c->stream;
-	if (!v)
-		return CTMON_ENOTFOUND;
-	*out = v;
-	return CTMON_OK;
-}
-
-/* Each key on its own line, so a message naming the wrong key shows. */
-static const char *host_cfg_where(const struct ctmon_config *c,
-				  const char *key)
-{
-	(void)c;
-	return strcmp(key, "format") == 0 ? "/etc/ctmon/test.cfg:12"
-					  : "/etc/ctmon/test.cfg:13";
-}
-
-static struct ctmon_host_api host_api;
-static struct ctmon_host host;
-static void *dl;
-static const struct ctmon_plugin *plugin;
-static const struct ctmon_notifier_ops *ops;
-
-static int setup(void **unused)
-{
-	const struct ctmon_plugin *(*entry)(void);
-
-	(void)unused;
-	memset(&host_api, 0, sizeof host_api);
-	host_api.size = sizeof host_api;
-	host_api.abi_major = CTMON_PLUGIN_ABI_MAJOR;
-	host_api.abi_minor = CTMON_PLUGIN_ABI_MINOR;
-	host_api.log = host_log;
-	host_api.vlog = host_vlog;
-	host_api.set_error = host_set_error;
-	host_api.now = host_now;
-	host_api.cfg_string = host_cfg_string;
-	host_api.cfg_where = host_cfg_where;
-
-	dl = dlopen(CTM_PLUGIN_BUILD_DIR "/stdout.so", RTLD_NOW | RTLD_LOCAL);
-	if (!dl) {
-		fprintf(stderr, "dlopen: %s\n", dlerror());
-		return -1;
-	}
-	entry = (const struct ctmon_plugin *(*)(void))dlsym(
-		dl, CTMON_PLUGIN_ENTRY_SYMBOL);
-	if (!entry)
-		return -1;
-	plugin = entry();
-	ops = plugin->ops;
-	return 0;
-}
-
-static int teardown(void **unused)
-{
-	(void)unused;
-	if (dl)
-		dlclose(dl);
-	return 0;
-}
-
-/* Creates an instance; fails the test if create fails. */
-static void *make(const char *format, const char *stream)
-{
-	struct ctmon_config cfg = {format, stream};
-	void *state = NULL;
-
-	host.error[0] = '\0';
-	assert_int_equal(plugin->create(&host, &host_api, &cfg, &state),
-			 CTMON_OK);
-	assert_non_null(state);
-	return state;
+	assert_non_null(fh);
+	if (fh_load(fh, PLUGIN_PATH, snippet, err, sizeof err) != CTMON_OK)
+		fail_msg("loading %s: %s", PLUGIN_PATH, err);
+	return fh;
 }
 
 /* ---- capturing fd 1 and fd 2 ------------------------------------------- */
@@ -177,7 +65,7 @@ static char *slurp(int fd)
 /* Runs deliver with stdout and stderr pointing at temp files (or stdout
  * at `out_path` when given, e.g. /dev/full).  No cmocka assertion runs
  * while the descriptors are redirected. */
-static struct captured deliver(void *state, const struct ctmon_alert *a,
+static struct captured deliver(struct fh_host *fh, const struct ctmon_alert *a,
 			       size_t n, const char *out_path)
 {
 	const struct ctmon_alert *list[16];
@@ -197,7 +85,7 @@ static struct captured deliver(void *state, const struct ctmon_alert *a,
 	assert_true(saved_out >= 0 && saved_err >= 0);
 	dup2(out_fd, 1);
 	dup2(err_fd, 2);
-	c.rc = ops->deliver(state, list, n);
+	c.rc = fh_deliver(fh, list, n);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(saved_out, 1);
@@ -249,9 +137,14 @@ static size_t count_char(const char *s, char ch)
 
 static void test_descriptor(void **unused)
 {
+	struct fh_host *fh = load(NULL);
+	const struct ctmon_plugin *plugin = fh_plugin(fh);
+	const struct ctmon_notifier_ops *ops;
 	const struct ctmon_option *o;
 
 	(void)unused;
+	assert_non_null(plugin);
+	ops = plugin->ops;
 	assert_string_equal(plugin->name, "stdout");
 	assert_int_equal(plugin->kind, CTMON_KIND_NOTIFIER);
 	assert_int_equal(plugin->abi_major, CTMON_PLUGIN_ABI_MAJOR);
@@ -267,6 +160,7 @@ static void test_descriptor(void **unused)
 	o = (const void *)((const char *)plugin->options + plugin->option_size);
 	assert_string_equal(o->name, "stream");
 	assert_string_equal(o->default_value, "stdout");
+	fh_free(fh);
 }
 
 static const char ISSUANCE_DETAILS[] =
@@ -280,7 +174,7 @@ static void test_text_lines(void **unused)
 {
 	struct ctmon_alert a[5];
 	struct captured c;
-	void *st = make(NULL, NULL); /* defaults: text on stdout */
+	struct fh_host *st = load(NULL); /* defaults: text on stdout */
 
 	(void)unused;
 	a[0] = alert(1, "unauthorized_ca", CTMON_SEV_CRITICAL, "example.com",
@@ -305,7 +199,8 @@ static void test_text_lines(void **unused)
 		"[CRITICAL] unauthorized_ca example.com \xe2\x80\x94 issuer "
 		"C=US, O=Evil CA (crt.sh 123, 456) names: a.example.com, "
 		"b.example.com; issuer_ca_id=99\n"
-		"[LOW] new_subdomain example.com (baseline) \xe2\x80\x94 issuer "
+		"[LOW] new_subdomain example.com (baseline) "
+		"\xe2\x80\x94 issuer "
 		"(unknown) (sha256 ff00); name=dev.example.com\n"
 		"[MEDIUM] certificate_expiring bank.example.com\n"
 		"[INFO] odd example.com\n"
@@ -331,7 +226,7 @@ static void test_text_lines(void **unused)
 	assert_int_equal(c.rc, CTMON_OK);
 	assert_string_equal(c.out, "");
 	captured_free(&c);
-	plugin->destroy(st);
+	fh_free(st);
 }
 
 /* Names an attacker could put in a certificate to paint the terminal,
@@ -340,7 +235,7 @@ static void test_text_neutralises_hostile_names(void **unused)
 {
 	struct ctmon_alert a;
 	struct captured c;
-	void *st = make("text", "stdout");
+	struct fh_host *st = load("format = \"text\"; stream = \"stdout\";");
 
 	(void)unused;
 	a = alert(9, "wildcard", CTMON_SEV_HIGH, "example.com",
@@ -378,7 +273,7 @@ static void test_text_neutralises_hostile_names(void **unused)
 			    "[INFO] new_subdomain\\x9b "
 			    "example.com\\x1b[2J\\xff\n");
 	captured_free(&c);
-	plugin->destroy(st);
+	fh_free(st);
 }
 
 static void test_jsonl(void **unused)
@@ -392,7 +287,7 @@ static void test_jsonl(void **unused)
 	struct json_object *o, *v;
 	struct captured c;
 	char *line2, *line3, *end;
-	void *st = make("jsonl", NULL);
+	struct fh_host *st = load("format = \"jsonl\";");
 
 	(void)unused;
 	a[0] = alert(1, "wildcard", CTMON_SEV_HIGH, "example.com", NULL, j1);
@@ -440,14 +335,14 @@ static void test_jsonl(void **unused)
 	json_object_put(o);
 	assert_string_equal(c.err, "");
 	captured_free(&c);
-	plugin->destroy(st);
+	fh_free(st);
 }
 
 static void test_stream_stderr(void **unused)
 {
 	struct ctmon_alert a;
 	struct captured c;
-	void *st = make("jsonl", "stderr");
+	struct fh_host *st = load("format = \"jsonl\";\nstream = \"stderr\";");
 
 	(void)unused;
 	a = alert(1, "wildcard", CTMON_SEV_HIGH, "example.com", NULL,
@@ -457,38 +352,50 @@ static void test_stream_stderr(void **unused)
 	assert_string_equal(c.out, "");
 	assert_string_equal(c.err, "{\"id\":1}\n");
 	captured_free(&c);
-	plugin->destroy(st);
+	fh_free(st);
 }
 
-static void expect_config_error(const char *format, const char *stream,
+/* create() refuses the value with the place it came from, "file:line: "
+ * (the fake host's file name for the snippet is its own business; the
+ * line is the snippet's). */
+static void expect_config_error(const char *snippet, int line,
 				const char *message)
 {
-	struct ctmon_config cfg = {format, stream};
-	void *state = (void *)&cfg;
+	struct fh_host *fh = fh_new();
+	char err[1024] = "", where[32];
+	const char *colon;
+	int rc;
 
-	host.error[0] = '\0';
-	assert_int_equal(plugin->create(&host, &host_api, &cfg, &state),
-			 CTMON_ECONFIG);
-	assert_null(state);
-	assert_string_equal(host.error, message);
+	assert_non_null(fh);
+	rc = fh_load(fh, PLUGIN_PATH, snippet, err, sizeof err);
+	fh_free(fh);
+	assert_int_equal(rc, CTMON_ECONFIG);
+	snprintf(where, sizeof where, ":%d: ", line);
+	colon = strstr(err, where);
+	if (!colon || colon == err)
+		fail_msg("no file%sin \"%s\"", where, err);
+	if (message)
+		assert_string_equal(colon + strlen(where), message);
+	else
+		assert_non_null(strstr(colon, "\"format\""));
 }
 
 static void test_bad_options(void **unused)
 {
 	(void)unused;
-	expect_config_error("yaml", NULL,
-			    "/etc/ctmon/test.cfg:12: option \"format\": "
-			    "unknown value \"yaml\" (expected \"text\" or "
-			    "\"jsonl\")");
-	expect_config_error("text", "stdin",
-			    "/etc/ctmon/test.cfg:13: option \"stream\": "
-			    "unknown value \"stdin\" (expected \"stdout\" or "
-			    "\"stderr\")");
-	/* Values are exact: no case folding, no trailing blanks. */
-	expect_config_error("JSONL", NULL,
-			    "/etc/ctmon/test.cfg:12: option \"format\": "
-			    "unknown value \"JSONL\" (expected \"text\" or "
-			    "\"jsonl\")");
+	expect_config_error("format = \"yaml\";", 1,
+			    "option \"format\": unknown value \"yaml\" "
+			    "(expected \"text\" or \"jsonl\")");
+	expect_config_error("format = \"text\";\n\nstream = \"stdin\";", 3,
+			    "option \"stream\": unknown value \"stdin\" "
+			    "(expected \"stdout\" or \"stderr\")");
+	/* Values are exact: no case folding. */
+	expect_config_error("\nformat = \"JSONL\";", 2,
+			    "option \"format\": unknown value \"JSONL\" "
+			    "(expected \"text\" or \"jsonl\")");
+	/* A type error is the core's to report, before create(); any text
+	 * naming the option will do. */
+	expect_config_error("format = 3;", 1, NULL);
 }
 
 /* A full disk is a retryable delivery failure, and the instance works
@@ -497,15 +404,14 @@ static void test_write_error(void **unused)
 {
 	struct ctmon_alert a;
 	struct captured c;
-	void *st = make("text", NULL);
+	struct fh_host *st = load("format = \"text\";");
 
 	(void)unused;
 	a = alert(1, "wildcard", CTMON_SEV_HIGH, "example.com", NULL, NULL);
-	host.error[0] = '\0';
 	c = deliver(st, &a, 1, "/dev/full");
 	assert_int_equal(c.rc, CTMON_EIO);
-	assert_non_null(strstr(host.error, "writing to stdout: "));
-	assert_non_null(strstr(host.error, "No space left on device"));
+	assert_non_null(strstr(fh_last_error(st), "writing to stdout: "));
+	assert_non_null(strstr(fh_last_error(st), "No space left on device"));
 	captured_free(&c);
 
 	c = deliver(st, &a, 1, NULL);
@@ -513,7 +419,7 @@ static void test_write_error(void **unused)
 	assert_string_equal(c.out, "ctmon: 1 new alert (highest: high)\n"
 				   "[HIGH] wildcard example.com\n");
 	captured_free(&c);
-	plugin->destroy(st);
+	fh_free(st);
 }
 
 int main(void)
@@ -528,5 +434,5 @@ int main(void)
 		cmocka_unit_test(test_write_error),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

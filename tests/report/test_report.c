@@ -14,7 +14,6 @@
 
 #include <cmocka.h>
 #include <json-c/json.h>
-#include <sqlite3.h>
 
 #include "report.h"
 #include "store.h"
@@ -98,32 +97,13 @@ static void touch(struct ctm_store *s, const char *domain, const char *name,
 	assert_int_equal(is_new, 1);
 }
 
-/* DNS results are written by the resolver, not by this test's subject;
- * a bound UPDATE stands in for it. */
 static void set_dns(struct ctm_store *s, const char *domain, const char *name,
 		    const char *status, const char *addresses,
 		    const char *cname, int64_t at)
 {
-	sqlite3 *db = ctm_store_db(s);
-	sqlite3_stmt *st = NULL;
-
-	assert_int_equal(
-		sqlite3_prepare_v2(db,
-				   "UPDATE subdomains SET dns_status = ?3,"
-				   " addresses = ?4, cname = ?5,"
-				   " resolved_at = ?6"
-				   " WHERE domain = ?1 AND name = ?2",
-				   -1, &st, NULL),
-		SQLITE_OK);
-	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, addresses, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, cname, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, at);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	assert_int_equal(sqlite3_changes(db), 1);
-	sqlite3_finalize(st);
+	assert_int_equal(ctm_store_subdomain_set_dns(s, domain, name, status,
+						     addresses, cname, at),
+			 CTMON_OK);
 }
 
 static int64_t alert(struct ctm_store *s, const char *type,
@@ -296,11 +276,13 @@ static void fill(struct fx *f)
 	touch(s, "example.com", "shop.example.com", f->iss[9], NOW - 10 * DAY);
 	touch(s, "a_b.net", "www.a_b.net", f->iss[7], NOW - 1000);
 	touch(s, "a_b.net", "shop.a_b.net", f->iss[9], NOW - 10 * DAY);
+	/* The store keeps addresses space-separated; a JSON array text is
+	 * read too. */
 	set_dns(s, "example.com", "www.example.com", "resolved",
-		"[\"93.184.216.34\"]", NULL, NOW - 600);
-	set_dns(s, "example.com", "api.example.com", "resolved",
-		"[\"10.0.0.1\", \"10.0.0.2\"]", "[\"api.cdn.example.net\"]",
+		"[\"93.184.216.34\", \"2606:2800:220:1::1\"]", NULL,
 		NOW - 600);
+	set_dns(s, "example.com", "api.example.com", "resolved",
+		"10.0.0.1 10.0.0.2", "api.cdn.example.net", NOW - 600);
 	set_dns(s, "example.com", "old.example.com", "nxdomain", NULL, NULL,
 		NOW - 600);
 
@@ -612,6 +594,9 @@ static void test_subdomains(void **state)
 			    "nxdomain");
 	assert_null_at(r, "domains/0/subdomains/2/addresses");
 	assert_null_at(r, "domains/0/subdomains/4/cname");
+	assert_int_equal(len(r, "domains/0/subdomains/4/addresses"), 2);
+	assert_string_equal(str(r, "domains/0/subdomains/4/addresses/1"),
+			    "2606:2800:220:1::1");
 
 	assert_int_equal(num(r, "domains/1/subdomains_summary/total"), 2);
 	assert_int_equal(
@@ -889,6 +874,39 @@ static void test_limits(void **state)
 	json_object_put(r);
 }
 
+/* An issuer DN that is not UTF-8 (a T61String read as bytes) must not
+ * make the report invalid JSON: the bad byte becomes U+FFFD. */
+static void test_non_utf8_issuer(void **state)
+{
+	static char *domains[] = {"example.com", NULL};
+	struct fx *f = *state;
+	struct ctm_error err;
+	struct json_object *r;
+	char *text = NULL;
+
+	assert_int_equal(ctm_store_begin(f->s), CTMON_OK);
+	ensure_domain(f->s, "example.com");
+	ingest_new(f->s, &(struct cert_spec){1, "O=Caf\xe9 \xc3\xa9t\xc3\xa9",
+					     0, "01", NOW - DAY, NOW + DAY, 0,
+					     NOW - 10, {"www.example.com"}});
+	assert_int_equal(ctm_store_commit(f->s), CTMON_OK);
+	assert_int_equal(ctm_report_build(f->s, domains, 1, NOW, &text, &err),
+			 CTMON_OK);
+	assert_null(strstr(text, "Caf\xe9"));
+	r = json_tokener_parse(text);
+	free(text);
+	assert_non_null(r);
+	/* Valid UTF-8 around it is kept as it is. */
+	assert_string_equal(str(r, "domains/0/top_issuers/0/issuer"),
+			    "O=Caf\xef\xbf\xbd \xc3\xa9t\xc3\xa9");
+	assert_string_equal(str(r, "domains/0/certificates_list/0/issuer"),
+			    "O=Caf\xef\xbf\xbd \xc3\xa9t\xc3\xa9");
+	/* crt.sh CA id 0 means unknown: null, in both lists. */
+	assert_null_at(r, "domains/0/top_issuers/0/ca_id");
+	assert_null_at(r, "domains/0/certificates_list/0/ca_id");
+	json_object_put(r);
+}
+
 static char *read_file(const char *path)
 {
 	FILE *fp = fopen(path, "r");
@@ -975,6 +993,7 @@ int main(void)
 		T(test_baseline_and_unknown_domain),
 		T(test_nested_domains_totals),
 		T(test_limits),
+		T(test_non_utf8_issuer),
 		T(test_write_file_and_stdout),
 	};
 #undef T

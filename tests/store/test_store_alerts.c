@@ -303,7 +303,7 @@ static void test_outbox_limit_and_ack(void **state)
 	struct fx *f = *state;
 	struct ctm_outbox_batch b;
 	int64_t ids[5];
-	char key[8];
+	char key[16];
 	int changed;
 
 	for (int i = 0; i < 5; i++) {

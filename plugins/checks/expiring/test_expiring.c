@@ -213,6 +213,20 @@ static void earlier_expiring_overlap_is_no_renewal(void **state)
 	fh_free(fh);
 }
 
+static void same_expiry_is_no_renewal(void **state)
+{
+	struct fh_host *fh = ct_load("expiring", NULL);
+
+	(void)state;
+	/* Two certificates for the same names ending together (two CAs, or
+	 * a re-issue with the same dates): neither outlives the other. */
+	store(fh, 1, www, 1, NOW + 6 * DAY);
+	store(fh, 2, www, 1, NOW + 6 * DAY);
+	assert_int_equal(fh_on_cycle(fh), CTMON_OK);
+	assert_int_equal(fh_alert_count(fh), 6);
+	fh_free(fh);
+}
+
 static void every_monitored_domain_is_walked(void **state)
 {
 	static const char *const bank[] = {"www.bank.example.com"};
@@ -306,6 +320,7 @@ int main(void)
 		cmocka_unit_test(renewal_through_a_wildcard_counts),
 		cmocka_unit_test(partial_or_unusable_renewals_do_not_count),
 		cmocka_unit_test(earlier_expiring_overlap_is_no_renewal),
+		cmocka_unit_test(same_expiry_is_no_renewal),
 		cmocka_unit_test(every_monitored_domain_is_walked),
 		cmocka_unit_test(new_issuances_are_not_its_business),
 		cmocka_unit_test(custom_thresholds_and_severity),

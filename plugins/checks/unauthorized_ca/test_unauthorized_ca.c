@@ -58,8 +58,8 @@ static void authorised_by_ca_id(void **state)
 	assert_int_equal(fh_alert_count(fh), 3);
 	d = ct_details(fh_find_alert(fh, "unauthorized_ca", "example.com",
 				     "5"));
-	assert_true(json_object_is_type(
-		ct_member(d, "issuer", json_type_null), json_type_null));
+	/* An unknown issuer is null, not a missing member. */
+	ct_member(d, "issuer", json_type_null);
 	json_object_put(d);
 	fh_free(fh);
 }
@@ -228,6 +228,20 @@ static void option_errors_name_the_line(void **state)
 	ct_assert_contains(err, ":3: ");
 	ct_assert_contains(err, "unknown key \"ca_id\"");
 
+	/* 0 and -1 are crt.sh's "unknown" and "not found", not CA ids. */
+	assert_int_equal(ct_load_error("unauthorized_ca",
+				       "\nauthorized_ca_ids = [ 1397, 0 ];",
+				       err, sizeof err),
+			 CTMON_ECONFIG);
+	ct_assert_contains(err, ":2: ");
+	ct_assert_contains(err, "0 is not a crt.sh CA id");
+	assert_int_equal(ct_load_error("unauthorized_ca",
+				       "per_domain = ( { domain = \"x.com\"; "
+				       "ca_ids = [ -1 ]; } );",
+				       err, sizeof err),
+			 CTMON_ECONFIG);
+	ct_assert_contains(err, "-1 is not a crt.sh CA id");
+
 	assert_int_equal(ct_load_error("unauthorized_ca",
 				       "per_domain = ( { ca_ids = [ 1 ]; } );",
 				       err, sizeof err),
@@ -239,7 +253,7 @@ static void option_errors_name_the_line(void **state)
 				       "issuers = [ 1 ]; } );",
 				       err, sizeof err),
 			 CTMON_ECONFIG);
-	ct_assert_contains(err, "issuers a list of strings");
+	ct_assert_contains(err, "issuers: expected a list of strings");
 }
 
 int main(void)

@@ -69,6 +69,47 @@ static int list_lengths(const struct ctmon_host_api *api, struct ca_list *l)
 	return CTMON_OK;
 }
 
+/* Every id of the list must be a crt.sh CA id (> 0): 0 and -1 would match
+ * crt.sh's "unknown" and "not found".  Every DN must be a string (the core
+ * checked the global lists; per_domain groups are the plugin's).  `what`
+ * names the list in messages. */
+static int check_list_values(struct unauthorized_ca *st,
+			     const struct ca_list *l, const char *what)
+{
+	const struct ctmon_host_api *api = st->api;
+	const char *where = api->cfg_where(l->config, l->ids_key);
+	int64_t id = 0;
+	const char *dn;
+
+	for (size_t i = 0; i < l->n_ids; i++) {
+		if (api->cfg_list_int(l->config, l->ids_key, i, &id) !=
+		    CTMON_OK) {
+			api->set_error(st->host,
+				       "%s: %s: expected a list of integers",
+				       where, what);
+			return CTMON_ECONFIG;
+		}
+		if (id <= 0) {
+			api->set_error(st->host,
+				       "%s: %s: %" PRId64
+				       " is not a crt.sh CA id",
+				       where, what, id);
+			return CTMON_ECONFIG;
+		}
+	}
+	for (size_t i = 0; i < l->n_dns; i++) {
+		if (api->cfg_list_string(l->config, l->dns_key, i, &dn) !=
+		    CTMON_OK) {
+			api->set_error(st->host,
+				       "%s: option \"per_domain\": issuers: "
+				       "expected a list of strings",
+				       api->cfg_where(l->config, l->dns_key));
+			return CTMON_ECONFIG;
+		}
+	}
+	return CTMON_OK;
+}
+
 /* per_domain groups are free-form to the core: vet their members here so a
  * typo is an error with its line, not a silently empty list. */
 static int read_domain_entry(struct unauthorized_ca *st,
@@ -103,20 +144,14 @@ static int read_domain_entry(struct unauthorized_ca *st,
 	l->ids_key = "ca_ids";
 	l->dns_key = "issuers";
 	rc = list_lengths(api, l);
-	for (size_t i = 0; rc == CTMON_OK && i < l->n_ids; i++) {
-		int64_t id;
-		rc = api->cfg_list_int(g, "ca_ids", i, &id);
-	}
-	for (size_t i = 0; rc == CTMON_OK && i < l->n_dns; i++) {
-		const char *dn;
-		rc = api->cfg_list_string(g, "issuers", i, &dn);
-	}
-	if (rc != CTMON_OK)
+	if (rc != CTMON_OK) {
 		api->set_error(st->host,
 			       "%s: option \"per_domain\": ca_ids must be a list "
 			       "of integers and issuers a list of strings",
 			       api->cfg_where(g, "domain"));
-	return rc == CTMON_OK ? CTMON_OK : CTMON_ECONFIG;
+		return CTMON_ECONFIG;
+	}
+	return check_list_values(st, l, "option \"per_domain\": ca_ids");
 }
 
 static void unauthorized_ca_destroy(void *state)
@@ -151,6 +186,9 @@ static int unauthorized_ca_create(struct ctmon_host *host,
 	st->global.ids_key = "authorized_ca_ids";
 	st->global.dns_key = "authorized_issuers";
 	rc = list_lengths(api, &st->global);
+	if (rc == CTMON_OK)
+		rc = check_list_values(st, &st->global,
+				       "option \"authorized_ca_ids\"");
 	if (rc != CTMON_OK)
 		goto out;
 	rc = api->cfg_bool(config, "warn_when_empty", &st->warn_when_empty);
@@ -191,8 +229,9 @@ static int in_list(const struct unauthorized_ca *st, const struct ca_list *l,
 {
 	const struct ctmon_host_api *api = st->api;
 
-	/* 0 is "unknown" and -1 "not found" at crt.sh: never a match. */
-	for (size_t i = 0; ca_id > 0 && i < l->n_ids; i++) {
+	/* Configured ids are > 0 (checked in create), so crt.sh's "unknown"
+	 * (0) and "not found" (-1) never match. */
+	for (size_t i = 0; i < l->n_ids; i++) {
 		int64_t id;
 		if (api->cfg_list_int(l->config, l->ids_key, i, &id) ==
 			    CTMON_OK &&
@@ -287,10 +326,11 @@ static int raise_alert(struct unauthorized_ca *st,
 	char key[32];
 	int rc;
 
+	/* json-c represents null as a NULL member value. */
 	if (!details ||
-	    add_member(details, "issuer",
-		       c->issuer_dn ? json_object_new_string(c->issuer_dn)
-				    : json_object_new_null()) ||
+	    (c->issuer_dn ? add_member(details, "issuer",
+				       json_object_new_string(c->issuer_dn))
+			  : json_object_object_add(details, "issuer", NULL)) ||
 	    add_member(details, "ca_id",
 		       json_object_new_int64(c->issuer_ca_id)) ||
 	    add_member(details, "reason",

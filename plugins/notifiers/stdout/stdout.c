@@ -108,8 +108,9 @@ static void put_built_json(struct outbuf *b, const struct ctmon_alert *a)
 						  a->type ? a->type : ""));
 	json_object_object_add(o, "severity", json_object_new_string(
 			       ctmon_severity_name(a->severity)));
-	json_object_object_add(o, "domain", json_object_new_string(
-						    a->domain ? a->domain : ""));
+	json_object_object_add(o, "domain",
+			       json_object_new_string(a->domain ? a->domain
+								: ""));
 	json_object_object_add(o, "key", json_object_new_string(
 						 a->key ? a->key : ""));
 	json_object_object_add(o, "created_at",

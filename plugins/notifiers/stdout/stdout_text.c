@@ -8,6 +8,9 @@
 
 #include "stdout_internal.h"
 
+/* " — " in UTF-8: separates who/what from the details. */
+#define EM_DASH " \xe2\x80\x94 "
+
 static void put_severity_upper(struct outbuf *b, enum ctmon_severity sev)
 {
 	const char *name = ctmon_severity_name(sev);
@@ -71,7 +74,7 @@ static void put_issuance(struct outbuf *b, struct json_object *is)
 	const char *fp = member_string(is, "fingerprint");
 	size_t mark;
 
-	outbuf_puts(b, " \xe2\x80\x94 issuer ");
+	outbuf_puts(b, EM_DASH "issuer ");
 	term_safe_put(b, issuer && *issuer ? issuer : "(unknown)");
 	if (json_object_object_get_ex(is, "crtsh_ids", &v) &&
 	    json_object_is_type(v, json_type_array) &&
@@ -111,10 +114,12 @@ static void put_extra_details(struct outbuf *b, struct json_object *details,
 		t = scalar_text(val);
 		if (!t)
 			continue;
-		if (n++ == 0)
-			outbuf_puts(b, after_issuance ? "; " : " \xe2\x80\x94 ");
-		else
+		if (n++ > 0)
 			outbuf_puts(b, ", ");
+		else if (after_issuance)
+			outbuf_puts(b, "; ");
+		else
+			outbuf_puts(b, EM_DASH);
 		term_safe_put(b, key);
 		outbuf_puts(b, "=");
 		term_safe_put(b, t);

@@ -372,15 +372,15 @@ static void warn_if_truncated(struct fetch *f, const char *domain)
 	if (s->sum_result_count < ROW_CAP && s->records < ROW_CAP)
 		return;
 	snprintf(text, sizeof text,
-		 "crt.sh result for %s is likely truncated (%lld >= %d identity "
-		 "rows in %zu records): crt.sh returns at most %d identity "
-		 "rows per search without saying so; retry narrower (query "
-		 "subdomains separately) or enable exclude_expired",
+		 "crt.sh result for %s is likely truncated (%lld >= %d "
+		 "identity rows in %zu records): crt.sh returns at most %d "
+		 "identity rows per search without saying so; retry narrower "
+		 "(query subdomains separately) or enable exclude_expired",
 		 f->pattern,
 		 (long long)(s->rows_with_count ? s->sum_result_count
 						: (int64_t)s->records),
 		 ROW_CAP, s->records, ROW_CAP);
-	f->st->api->log(f->st->host, CTMON_LOG_WARN, "%s", text);
+	/* The core logs warnings as WARN and counts them in the summary. */
 	f->st->api->emit_warning(f->e, domain, text);
 }
 
@@ -501,15 +501,19 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 		set_reason(&f, "cannot commit the batch (rc %d)", rc);
 		goto out;
 	}
-	api->log(st->host, CTMON_LOG_INFO, "%s: %zu crt.sh records for %s",
-		 domain, crtsh_parser_stats(st->parser)->records, we->pattern);
+	api->log(st->host, CTMON_LOG_INFO, "%s: %zu crt.sh records%s%s",
+		 domain, crtsh_parser_stats(st->parser)->records,
+		 strcmp(domain, we->pattern) ? " for " : "",
+		 strcmp(domain, we->pattern) ? we->pattern : "");
 out:
 	if (rc != CTMON_OK) {
 		if (f.batch_open)
 			api->batch_abort(e);
-		api->log(st->host,
-			 rc == CTMON_ESTOPPED ? CTMON_LOG_INFO : CTMON_LOG_ERROR,
-			 "crt.sh query for %s failed: %s: %s", domain,
+		enum ctmon_log_level lvl = rc == CTMON_ESTOPPED
+						   ? CTMON_LOG_INFO
+						   : CTMON_LOG_ERROR;
+		api->log(st->host, lvl, "crt.sh query for %s failed: %s: %s",
+			 domain,
 			 url ? url : we->pattern, f.reason);
 		api->set_error(st->host, "crt.sh query for %s failed: %s",
 			       domain, f.reason);

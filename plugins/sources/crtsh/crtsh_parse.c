@@ -242,8 +242,8 @@ static int element_done(struct crtsh_parser *p)
 	    json_tokener_get_parse_end(p->tok) != p->elem_len) {
 		json_object_put(obj);
 		return fail(p, CTMON_EFORMAT,
-			    "invalid JSON in element %zu (byte %llu): %s", n + 1,
-			    p->offset,
+			    "invalid JSON in element %zu (byte %llu): %s",
+			    n + 1, p->offset,
 			    jerr != json_tokener_success
 				    ? json_tokener_error_desc(jerr)
 				    : "trailing data");
@@ -452,7 +452,8 @@ int crtsh_parser_finish(struct crtsh_parser *p)
 	case ST_CONCAT_NEXT:
 		return CTMON_OK;
 	default:
-		return fail(p, CTMON_EFORMAT, "truncated JSON after %zu records",
+		return fail(p, CTMON_EFORMAT,
+			    "truncated JSON after %zu records",
 			    p->stats.records);
 	}
 }

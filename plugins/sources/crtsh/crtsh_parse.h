@@ -29,8 +29,9 @@ struct crtsh_record {
 	const char *issuer_name;
 	const char *common_name;
 	const char *name_value;  /* as sent: identities joined by '\n' */
-	const char *const *names;/* name_value split on '\n', then common_name
-				    unless already listed; empty parts dropped */
+	/* name_value split on '\n', then common_name unless already listed;
+	 * empty parts dropped */
+	const char *const *names;
 	size_t n_names;
 	const char *serial_number;
 	int64_t not_before;

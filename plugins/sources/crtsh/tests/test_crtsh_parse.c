@@ -251,10 +251,12 @@ static void test_every_fixture(void **unused)
 				if (i % 3 == 0)
 					cat[cl++] = '\n';
 			}
-			assert_int_equal(parse_chunked(p, cat, cl, 0), CTMON_OK);
+			assert_int_equal(parse_chunked(p, cat, cl, 0),
+					 CTMON_OK);
 			assert_matches_oracle(arr, &s);
 			seen_clear(&s);
-			assert_int_equal(parse_chunked(p, cat, cl, 1), CTMON_OK);
+			assert_int_equal(parse_chunked(p, cat, cl, 1),
+					 CTMON_OK);
 			assert_matches_oracle(arr, &s);
 			seen_clear(&s);
 			free(cat);
@@ -278,8 +280,8 @@ static void test_fixture_fields(void **unused)
 	struct seen s = {0};
 	struct crtsh_parser *p = crtsh_parser_new(collect, &s);
 	size_t len;
-	char *buf = read_file(FIXTURES "/melotic-enum.land__tests_data_crtsh.json",
-			      &len);
+	char *buf = read_file(
+		FIXTURES "/melotic-enum.land__tests_data_crtsh.json", &len);
 	const struct seen_rec *x;
 
 	(void)unused;
@@ -356,7 +358,8 @@ static void test_truncated_everywhere(void **unused)
 		assert_int_equal(rc, CTMON_EFORMAT);
 		assert_true(s.n <= total);
 		if (cut == 0)
-			assert_string_equal(crtsh_parser_error(p), "empty body");
+			assert_string_equal(crtsh_parser_error(p),
+					    "empty body");
 		else {
 			snprintf(want, sizeof want,
 				 "truncated JSON after %zu records", s.n);
@@ -464,7 +467,8 @@ static void test_tricky_strings(void **unused)
 		"[ {\"issuer_ca_id\":7,\"issuer_name\":\"C=US, O=\\\"a]}[{ "
 		"\\\\\\\" Inc.\\\"\",\"common_name\":\"b.example.com\","
 		"\"name_value\":\"a.example.com\\nb.example.com\\n\\n*."
-		"example.com\\n\",\"id\":5,\"note\":{\"x\":[1,{\"y\":\"}\"}]}} ,"
+		"example.com\\n\",\"id\":5,\"note\":{\"x\":[1,{\"y\":"
+		"\"}\"}]}} ,"
 		"\n {\"id\":6,\"name_value\":\"\\\\303\\\\251.example.com\","
 		"\"common_name\":\"\\u00e9\"}\n]\n";
 
@@ -497,8 +501,9 @@ static void test_nulls_and_old_keys(void **unused)
 		parse_text(p,
 			   "[{\"issuer_ca_id\":-1,\"issuer_name\":null,"
 			   "\"common_name\":null,\"name_value\":null,\"id\":"
-			   "28000000000,\"entry_timestamp\":null,\"not_before\":"
-			   "null,\"not_after\":null,\"serial_number\":null,"
+			   "28000000000,\"entry_timestamp\":null,"
+			   "\"not_before\":null,\"not_after\":null,"
+			   "\"serial_number\":null,"
 			   "\"result_count\":null},"
 			   "{\"min_cert_id\":42,\"min_entry_timestamp\":"
 			   "\"2015-04-22T16:20:13.18\",\"name_value\":"
@@ -552,15 +557,18 @@ static void test_structural_errors(void **unused)
 
 	(void)unused;
 	expect_format_error(p, "[1]", "element 1 is not an object");
-	expect_format_error(p, "[{\"id\":1},\"x\"]", "element 2 is not an object");
+	expect_format_error(p, "[{\"id\":1},\"x\"]",
+			    "element 2 is not an object");
 	expect_format_error(p, "[{\"id\":\"7\"}]", "without a numeric \"id\"");
 	expect_format_error(p, "[{\"name_value\":\"a\"}]", "numeric \"id\"");
 	expect_format_error(p, "[{\"id\":0}]", "numeric \"id\"");
-	expect_format_error(p, "[{\"id\":1 \"x\":2}]", "invalid JSON in element 1");
+	expect_format_error(p, "[{\"id\":1 \"x\":2}]",
+			    "invalid JSON in element 1");
 	expect_format_error(p, "[{\"id\":1}{\"id\":2}]", "expected ',' or ']'");
 	expect_format_error(p, "[{\"id\":1},]", "element 2 is not an object");
 	expect_format_error(p, "[{\"id\":1}] x", "data after the end");
-	expect_format_error(p, "[{\"id\":1},", "truncated JSON after 1 records");
+	expect_format_error(p, "[{\"id\":1},",
+			    "truncated JSON after 1 records");
 	expect_format_error(p, "{\"id\":1}{\"id\":2", "truncated JSON after 1");
 	expect_format_error(p, "{\"id\":1}[", "element 2 is not an object");
 	seen_clear(&s);
@@ -664,8 +672,8 @@ static void test_query_url(void **unused)
 	assert_string_equal(u, "https://crt.sh/?dNSName=example.com"
 			       "&match=ILIKE&output=json");
 	free(u);
-	u = crtsh_query_url("http://127.0.0.1:8080/", "xn--bcher-kva.my-bank.example",
-			    &all);
+	u = crtsh_query_url("http://127.0.0.1:8080/",
+			    "xn--bcher-kva.my-bank.example", &all);
 	assert_string_equal(u, "http://127.0.0.1:8080/?dNSName=xn--bcher-kva."
 			       "my-bank.example&match=ILIKE&output=json"
 			       "&exclude=expired&deduplicate=Y");
@@ -673,7 +681,8 @@ static void test_query_url(void **unused)
 	u = crtsh_query_url("https://crt.sh/?excludeCAs=12", "a b&c%d/é",
 			    &none);
 	assert_string_equal(u, "https://crt.sh/?excludeCAs=12&dNSName="
-			       "a%20b%26c%25d%2F%C3%A9&match=ILIKE&output=json");
+			       "a%20b%26c%25d%2F%C3%A9&match=ILIKE"
+			       "&output=json");
 	free(u);
 	u = crtsh_query_url("https://crt.sh/?", "example.com", NULL);
 	assert_string_equal(u, "https://crt.sh/?dNSName=example.com"
