@@ -261,14 +261,20 @@ static void free_pending(struct ctm_engine *e)
 
 /* The pending entry for (issuance, domain), created if needed. */
 static struct ctm_pending *pending_for(struct ctm_engine *e, int64_t id,
-				       const char *domain, int create)
+				       const char *domain, int fresh,
+				       int create)
 {
 	struct ctm_pending *p;
 
-	for (size_t i = e->n_pending; i-- > 0;)
+	/* Entries of one ingest are at the tail; an older issuance gaining
+	 * names (rare) may be anywhere, so only then scan everything. */
+	for (size_t i = e->n_pending; i-- > 0;) {
 		if (e->pending[i].issuance_id == id &&
 		    strcmp(e->pending[i].domain, domain) == 0)
 			return &e->pending[i];
+		if (fresh && e->pending[i].issuance_id != id)
+			break;
+	}
 	if (!create)
 		return NULL;
 	if (e->n_pending == e->cap_pending) {
@@ -341,7 +347,7 @@ static int track_domain(struct ctm_engine *e, const char *domain,
 	int rc;
 
 	if (res->issuance_is_new) {
-		p = pending_for(e, res->issuance_id, domain, 1);
+		p = pending_for(e, res->issuance_id, domain, 1, 1);
 		if (!p)
 			return CTMON_ENOMEM;
 	}
@@ -361,7 +367,8 @@ static int track_domain(struct ctm_engine *e, const char *domain,
 		if (e->st)
 			e->st->new_subdomains++;
 		if (!p)
-			p = pending_for(e, res->issuance_id, domain, 1);
+			p = pending_for(e, res->issuance_id, domain,
+					res->issuance_is_new, 1);
 		if (!p || ctm_strv_push(&p->new_names, base) != 0)
 			return CTMON_ENOMEM;
 	}
@@ -406,7 +413,10 @@ int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c)
 		e->st->new_certs += res.cert_is_new;
 		e->st->new_issuances += res.issuance_is_new;
 	}
-	for (size_t d = 0; d < e->cfg->n_domains && rc == CTMON_OK; d++)
+	/* A record stored before teaches nothing new. */
+	for (size_t d = 0; d < e->cfg->n_domains && rc == CTMON_OK &&
+			   res.cert_is_new;
+	     d++)
 		rc = track_domain(e, e->cfg->domains[d], names, &res);
 out:
 	if (rc != CTMON_OK) {

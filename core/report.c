@@ -1,7 +1,22 @@
 /* report.c - the JSON report (--report): per monitored domain, the
  * certificate inventory, issuer breakdown, subdomains and recent alerts,
  * read from the store with read-only, bound queries.  Key order is part
- * of the format, so objects are built in the documented order. */
+ * of the format, so objects are built in the documented order.
+ *
+ * What the numbers mean (`now` is the caller's clock):
+ *  - an issuance is under a domain when one of its names is the domain or
+ *    ends in "." + domain (so "*.domain" too, "notdomain" never);
+ *  - certificates.total counts issuances, .records certificate rows (a
+ *    precertificate and its certificate are 1 and 2); valid is
+ *    not_before <= now < not_after, expired not_after <= now (a
+ *    certificate not valid yet is neither); wildcard counts issuances with
+ *    a "*." name under the domain; last_24h is first_seen >= now - 1 day;
+ *  - alerts_summary.open and open_by_severity count unacknowledged
+ *    alerts, by_type and last_24h all of them;
+ *  - totals count an issuance or a subdomain name under two reported
+ *    domains (example.com, bank.example.com) once;
+ *  - ca_id is null unless crt.sh gave a CA id; times are null when
+ *    unknown; validity_hours is truncated to two decimals. */
 #include "report.h"
 
 #include <errno.h>

@@ -280,21 +280,28 @@ static int has_hex_digit(const char *p)
  * are the same serial, so leading zeros, case and separators go. */
 static void put_serial(struct ctm_buf *b, const char *serial)
 {
-	int started = 0;
+	const char *p = serial;
+	size_t n;
 
-	for (const char *p = serial; *p; p++) {
+	while (*p == '0' || *p == ':' || *p == ' ')
+		p++;
+	if (!*p) {
+		ctm_buf_append(b, "0", 1);
+		return;
+	}
+	n = strspn(p, "0123456789abcdef");
+	if (p[n] == '\0') { /* already canonical: the usual case */
+		ctm_buf_append(b, p, n);
+		return;
+	}
+	for (; *p; p++) {
 		char c = *p;
 		if (c == ':' || c == ' ')
 			continue;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (!started && c == '0')
-			continue;
-		started = 1;
 		ctm_buf_append(b, &c, 1);
 	}
-	if (!started)
-		ctm_buf_append(b, "0", 1);
 }
 
 /* The issuance key of store.h into s->key. */
@@ -339,18 +346,38 @@ static int build_issuance_key(struct ctm_store *s, const struct ctmon_cert *c,
 		      : CTMON_OK;
 }
 
+/* 1 if s needs no JSON escaping - every normalised host name. */
+static int json_plain(const char *s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+		p++;
+	*len = (size_t)((const char *)p - s);
+	return *p == '\0';
+}
+
 /* names_json of a sorted list into s->json. */
 static void build_names_json(struct ctm_store *s, const char *const *names,
 			     size_t n)
 {
-	ctm_buf_reset(&s->json);
-	ctm_buf_append(&s->json, "[", 1);
+	struct ctm_buf *b = &s->json;
+	size_t len;
+
+	ctm_buf_reset(b);
+	ctm_buf_append(b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			ctm_buf_append(&s->json, ",", 1);
-		ctm_buf_json_string(&s->json, names[i]);
+			ctm_buf_append(b, ",", 1);
+		if (json_plain(names[i], &len)) {
+			ctm_buf_append(b, "\"", 1);
+			ctm_buf_append(b, names[i], len);
+			ctm_buf_append(b, "\"", 1);
+		} else {
+			ctm_buf_json_string(b, names[i]);
+		}
 	}
-	ctm_buf_append(&s->json, "]", 1);
+	ctm_buf_append(b, "]", 1);
 }
 
 /* Does the issuance row's names_json (column i) equal the record's, in
@@ -533,12 +560,12 @@ out:
 
 /* A record of a known issuance may bring names it lacks (crt.sh splits a
  * certificate's names over rows; a precert can differ from its cert). */
-static int union_names(struct ctm_store *s, int64_t issuance_id, size_t n)
+static int union_names(struct ctm_store *s, int64_t issuance_id, size_t n,
+		       int *added)
 {
-	int added = 0;
-	int rc = add_names(s, issuance_id, n, &added);
+	int rc = add_names(s, issuance_id, n, added);
 
-	if (rc == CTMON_OK && added)
+	if (rc == CTMON_OK && *added)
 		rc = refresh_names_json(s, issuance_id);
 	return rc;
 }
@@ -647,7 +674,7 @@ int ctm_store_ingest(struct ctm_store *s, const struct ctm_cert_in *in,
 		     int64_t now, struct ctm_ingest_result *res)
 {
 	size_t n = 0;
-	int rc, same = 0, added = 0;
+	int rc, same = 0;
 
 	memset(res, 0, sizeof *res);
 	if (!in || !in->src || (in->n_names && !in->names))
@@ -660,7 +687,9 @@ int ctm_store_ingest(struct ctm_store *s, const struct ctm_cert_in *in,
 		return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 	rc = find_cert(s, in->src, &res->cert_id, &res->issuance_id, &same);
 	if (rc == CTMON_OK)
-		return same ? CTMON_OK : union_names(s, res->issuance_id, n);
+		return same ? CTMON_OK
+			    : union_names(s, res->issuance_id, n,
+					  &res->names_added);
 	if (rc != CTMON_ENOTFOUND)
 		return rc;
 	res->cert_is_new = 1;
@@ -671,9 +700,9 @@ int ctm_store_ingest(struct ctm_store *s, const struct ctm_cert_in *in,
 	if (rc != CTMON_OK)
 		return rc;
 	if (res->issuance_is_new)
-		rc = add_names(s, res->issuance_id, n, &added);
+		rc = add_names(s, res->issuance_id, n, &res->names_added);
 	else if (!same)
-		rc = union_names(s, res->issuance_id, n);
+		rc = union_names(s, res->issuance_id, n, &res->names_added);
 	if (rc == CTMON_OK)
 		rc = insert_cert(s, in, res->issuance_id, now, &res->cert_id);
 	return rc;

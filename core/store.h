@@ -54,6 +54,9 @@ struct ctm_ingest_result {
 	int cert_is_new;       /* 0 when already stored (same crt.sh id, same
 	                          log entry, or same fingerprint) */
 	int issuance_is_new;   /* 0 when the other half of a pair was stored */
+	int names_added;       /* names new to the issuance (all of them when
+	                          it is new): when 0, no subdomain can be new
+	                          and the caller may skip subdomain_touch */
 };
 
 /* Stores one record and links it to its issuance.  The issuance key is

@@ -307,6 +307,8 @@ int fh_load(struct fh_host *fh, const char *so_path,
 	const struct ctmon_plugin *d;
 	int rc;
 
+	if (err && errlen)
+		err[0] = '\0';
 	if (!fh || !so_path || !strchr(so_path, '/') || fh->plugin) {
 		put_err(err, errlen, "fh_load: needs a fresh fh_host and a "
 				     "path containing '/'");
@@ -345,10 +347,9 @@ int fh_load(struct fh_host *fh, const char *so_path,
 							       : "start() failed");
 			goto out;
 		}
-		fh->started = 1;
 	}
 out:
-	if (rc == CTMON_ENOMEM && err && !err[0])
+	if (rc == CTMON_ENOMEM && err && errlen && !err[0])
 		put_err(err, errlen, "out of memory");
 	return rc;
 }

@@ -28,7 +28,8 @@
  *  - cfg_*: ctmon's real config accessors on the validated snippet.
  *  - http_*: no network.  Requests are recorded (one record per attempt)
  *    and answered from canned responses (fh_http_respond).  The retry
- *    policy is ctmon's (408, 429, 5xx and "no response" are retried;
+ *    policy is ctmon's (408, 429, 500, 502, 503, 504, "no response" and a
+ *    sink's CTMON_EAGAIN/EIO/EFORMAT are retried;
  *    Retry-After honoured, capped at max_ms) with backoff base_ms *
  *    2^(attempt-1) and no jitter; backoff goes to fh_slept_ms.  Sinks get
  *    begin/data/end with the body cut into chunks (fh_http_set_chunk).
@@ -95,8 +96,9 @@ void fh_free(struct fh_host *fh);
  * group in libconfig syntax, e.g. "threshold_hours = 12;", or NULL/"" for
  * none - against the plugin's option table with ctmon's validation
  * (defaults applied), then calls create() and start().  The instance id is
- * the plugin's name.  Config errors name the place as "snippet:LINE"
- * where LINE counts from 1 at the snippet's first line.
+ * the plugin's name.  Config errors name the place as "<built-in>:LINE"
+ * (ctmon's name for text that came from no file), LINE counting from 1 at
+ * the snippet's first line.
  * On failure returns the rc (CTMON_ECONFIG for loader and validation
  * errors, create()'s or start()'s rc otherwise) and writes the reason into
  * err (errlen bytes; err may be NULL).  Only one load per fh_host.

@@ -99,8 +99,7 @@ struct fh_host {
 	struct ctm_instance inst;
 	void *cfg;            /* config_t * of the snippet */
 	void *state;
-	int created;
-	int started;
+	int created;          /* destroy() is owed */
 	char error[1024];     /* set_error text of the current call */
 	size_t rejected_in_call;
 

@@ -398,6 +398,11 @@ class CrtshServerTest(unittest.TestCase):
         status, _, body = self.get("/_ctl?fault=nope")
         self.assertEqual(status, 400)
         self.assertIn(b"unknown fault", body)
+        status, _, body = self.get("/_ctl?fault=503&count=many")
+        self.assertEqual(status, 400)
+        # nothing was queued by the refused requests
+        self.assertEqual(self.get("/?dNSName=example.com&output=json")[0],
+                         200)
 
     # -- log and reset ----------------------------------------------------
 

@@ -163,8 +163,12 @@ static void test_descriptor(void **unused)
 	fh_free(fh);
 }
 
+/* The check's details repeat the domain, the issuer and the store id: the
+ * text line shows each once. */
 static const char ISSUANCE_DETAILS[] =
-	"{\"issuer_ca_id\":99,\"issuance\":{\"id\":7,\"crtsh_ids\":[123,456],"
+	"{\"issuer\":\"C=US, O=Evil CA\",\"issuer_ca_id\":99,"
+	"\"issuance_id\":7,\"parent_domain\":\"example.com\","
+	"\"issuance\":{\"id\":7,\"crtsh_ids\":[123,456],"
 	"\"fingerprint\":\"ab12\",\"issuer\":\"C=US, O=Evil CA\","
 	"\"issuer_ca_id\":99,\"serial\":\"0a\",\"names\":[\"a.example.com\","
 	"\"b.example.com\"],\"not_before\":\"2026-01-01T00:00:00Z\","

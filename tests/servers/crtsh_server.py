@@ -625,7 +625,10 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self):
         try:
             if urlsplit(self.path).path.startswith("/_"):
-                self.control()
+                try:
+                    self.control()
+                except ValueError as e:
+                    self.send_json_value({"error": str(e)}, 400)
             elif self.command in ("GET", "HEAD"):
                 self.search()
             else:

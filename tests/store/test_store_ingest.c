@@ -22,10 +22,12 @@ static void test_dedup_by_crtsh_id(void **state)
 	assert_int_equal(fx_ingest(f->s, &sp, 10, &r1), CTMON_OK);
 	assert_int_equal(r1.cert_is_new, 1);
 	assert_int_equal(r1.issuance_is_new, 1);
+	assert_int_equal(r1.names_added, 1);
 	assert_true(r1.cert_id > 0 && r1.issuance_id > 0);
 	assert_int_equal(fx_ingest(f->s, &sp, 20, &r2), CTMON_OK);
 	assert_int_equal(r2.cert_is_new, 0);
 	assert_int_equal(r2.issuance_is_new, 0);
+	assert_int_equal(r2.names_added, 0);
 	assert_int_equal(r2.cert_id, r1.cert_id);
 	assert_int_equal(r2.issuance_id, r1.issuance_id);
 	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM certificates"),
@@ -54,6 +56,7 @@ static void test_precert_cert_pair(void **state)
 	assert_int_equal(pre.issuance_is_new, 1);
 	assert_int_equal(fin.cert_is_new, 1);
 	assert_int_equal(fin.issuance_is_new, 0);
+	assert_int_equal(fin.names_added, 0);
 	assert_int_equal(fin.issuance_id, pre.issuance_id);
 	assert_int_not_equal(fin.cert_id, pre.cert_id);
 
@@ -196,15 +199,18 @@ static void test_names_union(void **state)
 	ensure(f->s, "example.com");
 	ensure(f->s, "other.org");
 	assert_int_equal(fx_ingest(f->s, &p, 1, &a), CTMON_OK);
+	assert_int_equal(a.names_added, 2); /* the duplicate counts once */
 	assert_true(names_json_is(f->s, a.issuance_id,
 				  "[\"a.example.com\",\"b.example.com\"]"));
 	assert_int_equal(fx_ingest(f->s, &q, 1, &b), CTMON_OK);
 	assert_int_equal(b.issuance_id, a.issuance_id);
+	assert_int_equal(b.names_added, 1);
 	assert_true(names_json_is(
 		f->s, a.issuance_id,
 		"[\"a.example.com\",\"b.example.com\",\"c.example.com\"]"));
 	assert_int_equal(fx_ingest(f->s, &p_again, 1, &c), CTMON_OK);
 	assert_int_equal(c.cert_is_new, 0);
+	assert_int_equal(c.names_added, 1);
 	assert_true(names_json_is(f->s, a.issuance_id,
 				  "[\"a.example.com\",\"b.example.com\","
 				  "\"c.example.com\",\"d.other.org\"]"));

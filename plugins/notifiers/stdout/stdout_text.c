@@ -66,16 +66,18 @@ static const char *member_string(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* " — issuer X (crt.sh 1, 2) names: a, b". */
-static void put_issuance(struct outbuf *b, struct json_object *is)
+/* " — issuer X (crt.sh 1, 2) names: a, b"; returns the issuer shown. */
+static const char *put_issuance(struct outbuf *b, struct json_object *is)
 {
 	struct json_object *v = NULL;
 	const char *issuer = member_string(is, "issuer");
 	const char *fp = member_string(is, "fingerprint");
 	size_t mark;
 
+	if (!issuer || !*issuer)
+		issuer = "(unknown)";
 	outbuf_puts(b, EM_DASH "issuer ");
-	term_safe_put(b, issuer && *issuer ? issuer : "(unknown)");
+	term_safe_put(b, issuer);
 	if (json_object_object_get_ex(is, "crtsh_ids", &v) &&
 	    json_object_is_type(v, json_type_array) &&
 	    json_object_array_length(v) > 0) {
@@ -96,12 +98,14 @@ static void put_issuance(struct outbuf *b, struct json_object *is)
 			b->data[mark] = '\0';
 		}
 	}
+	return issuer;
 }
 
 /* The check's own scalar details ("name=x, days=7"), which say why the
- * alert was raised; nested values are left to the jsonl format. */
+ * alert was raised; nested values are left to the jsonl format, and values
+ * the line already shows (domain, issuer, store ids) are not repeated. */
 static void put_extra_details(struct outbuf *b, struct json_object *details,
-			      int after_issuance)
+			      const char *domain, const char *issuer)
 {
 	size_t n = 0;
 
@@ -109,14 +113,16 @@ static void put_extra_details(struct outbuf *b, struct json_object *details,
 	{
 		const char *t;
 
-		if (strcmp(key, "issuance") == 0)
+		if (strcmp(key, "issuance") == 0 ||
+		    strcmp(key, "issuance_id") == 0)
 			continue;
 		t = scalar_text(val);
-		if (!t)
+		if (!t || (domain && strcmp(t, domain) == 0) ||
+		    (issuer && strcmp(t, issuer) == 0))
 			continue;
 		if (n++ > 0)
 			outbuf_puts(b, ", ");
-		else if (after_issuance)
+		else if (issuer)
 			outbuf_puts(b, "; ");
 		else
 			outbuf_puts(b, EM_DASH);
@@ -129,7 +135,7 @@ static void put_extra_details(struct outbuf *b, struct json_object *details,
 static void put_alert_line(struct outbuf *b, const struct ctmon_alert *a)
 {
 	struct json_object *details = NULL, *is = NULL;
-	int wrote_issuance = 0;
+	const char *issuer = NULL; /* set once the issuance part is written */
 
 	outbuf_puts(b, "[");
 	put_severity_upper(b, a->severity);
@@ -143,11 +149,9 @@ static void put_alert_line(struct outbuf *b, const struct ctmon_alert *a)
 		details = json_tokener_parse(a->details_json);
 	if (json_object_is_type(details, json_type_object)) {
 		if (json_object_object_get_ex(details, "issuance", &is) &&
-		    json_object_is_type(is, json_type_object)) {
-			put_issuance(b, is);
-			wrote_issuance = 1;
-		}
-		put_extra_details(b, details, wrote_issuance);
+		    json_object_is_type(is, json_type_object))
+			issuer = put_issuance(b, is);
+		put_extra_details(b, details, a->domain, issuer);
 	}
 	json_object_put(details);
 	outbuf_puts(b, "\n");

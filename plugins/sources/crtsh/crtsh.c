@@ -467,9 +467,13 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 	}
 	rc = api->http_perform(r);
 	if (rc != CTMON_OK) {
-		/* Our sink's reason says more than the transport's text. */
-		if (!f.reason[0])
-			set_reason(&f, "%s", api->http_error(r));
+		/* Our sink's reason says more than the transport's text, if
+		 * the last attempt failed in the sink (an earlier attempt may
+		 * have failed there and the last one on the network). */
+		const char *why = api->http_error(r);
+		if (!f.reason[0] || rc != f.rc_seen)
+			set_reason(&f, "%s",
+				   why && *why ? why : "request failed");
 		goto out;
 	}
 	status = api->http_status(r);

@@ -932,6 +932,22 @@ static void test_transport_error(void **unused)
 	assert_non_null(strstr(H.error, "2 of 2 crt.sh queries failed"));
 }
 
+/* A cut body, then a timeout: the error names the last failure. */
+static void test_reason_is_the_last_attempts(void **unused)
+{
+	static const char *const pats[] = {"example.com"};
+	struct ctmon_config c = base_config();
+
+	(void)unused;
+	set_cfg(&c, "retries", "2");
+	add_resp(200, "application/json", example_json, 0, 1);
+	H.resp[H.n_resp++].transport_rc = CTMON_ETIMEDOUT;
+	assert_int_equal(run_collect(&c, pats, 1), CTMON_EAGAIN);
+	assert_log_has("output=json: transport failed\n");
+	assert_int_equal(E->aborts, 1);
+	assert_int_equal(E->n_committed, 0);
+}
+
 /* Hosts may skip sink.end(): completeness is still checked. */
 static void test_without_end_callback(void **unused)
 {
@@ -1082,6 +1098,7 @@ int main(void)
 		cmocka_unit_test_setup(test_error_answers, reset),
 		cmocka_unit_test_setup(test_abuse_block_stops, reset),
 		cmocka_unit_test_setup(test_transport_error, reset),
+		cmocka_unit_test_setup(test_reason_is_the_last_attempts, reset),
 		cmocka_unit_test_setup(test_without_end_callback, reset),
 		cmocka_unit_test_setup(test_row_cap_warning, reset),
 		cmocka_unit_test_setup(test_cursor_never_moves_back, reset),
