@@ -23,7 +23,10 @@ static int is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 static char to_lower(char c)
 {
@@ -135,8 +138,7 @@ static const char *put_type(const char *seg, size_t n, char **out)
 /* Writes the value of seg[0..n) into out: quotes dropped, escapes
  * resolved (\, and \2C alike), space runs collapsed and trimmed, ASCII
  * lower-cased. */
-static const char *put_value(const char *seg, size_t n, int lower,
-			     char **out)
+static const char *put_value(const char *seg, size_t n, int lower, char **out)
 {
 	char *start = *out, *w = *out;
 	int pending_space = 0;
@@ -170,8 +172,7 @@ static const char *put_value(const char *seg, size_t n, int lower,
 
 /* Splits dn into RDN segments and normalises each into rdns[] (strings
  * in `store`; values lower-cased if `lower`).  Returns the count. */
-static size_t parse(const char *dn, int lower, struct rdn *rdns,
-		    char *store)
+static size_t parse(const char *dn, int lower, struct rdn *rdns, char *store)
 {
 	int slash = 0, quoted = 0;
 	const char *seg;
@@ -211,16 +212,15 @@ static size_t parse(const char *dn, int lower, struct rdn *rdns,
 					eq = e;
 			}
 			if (eq) {
-				rdns[count].type =
-					put_type(seg, (size_t)(eq - seg), &store);
-				rdns[count].value = put_value(
-					eq + 1, (size_t)(p - eq - 1), lower,
-					&store);
+				rdns[count].type = put_type(
+					seg, (size_t)(eq - seg), &store);
+				rdns[count].value =
+					put_value(eq + 1, (size_t)(p - eq - 1),
+						  lower, &store);
 			} else {
 				rdns[count].type = "";
-				rdns[count].value =
-					put_value(seg, (size_t)(p - seg), lower,
-						  &store);
+				rdns[count].value = put_value(
+					seg, (size_t)(p - seg), lower, &store);
 			}
 			if (rdns[count].type[0] || rdns[count].value[0])
 				count++;

@@ -18,7 +18,8 @@ struct ctmon_host {
 	struct ctm_instance *inst;
 	struct ctm_plugin *plugin;
 	char prefix[192];   /* "[check:wildcard:wildcard]" */
-	char error[1024];   /* set_error text of the current call */
+	char error[768];    /* set_error text of the current call; leaves
+	                       room for a prefix in struct ctm_error */
 	char ns[192];       /* state namespace "kind:id" */
 };
 

@@ -75,9 +75,10 @@ int ctm_store_domain_ensure(struct ctm_store *s, const char *domain,
 	sqlite3_stmt *st;
 	int rc;
 
-	st = ctm_stmt_get(s, ST_DOMAIN_INSERT,
-			  "INSERT INTO domains (domain, added_at) VALUES (?, ?) "
-			  "ON CONFLICT (domain) DO NOTHING");
+	st = ctm_stmt_get(
+		s, ST_DOMAIN_INSERT,
+		"INSERT INTO domains (domain, added_at) VALUES (?, ?) "
+		"ON CONFLICT (domain) DO NOTHING");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
@@ -111,10 +112,10 @@ int ctm_store_domain_ensure(struct ctm_store *s, const char *domain,
 int ctm_store_domain_set_baselined(struct ctm_store *s, const char *domain,
 				   int64_t now)
 {
-	sqlite3_stmt *st = ctm_stmt_get(
-		s, ST_DOMAIN_BASELINED,
-		"UPDATE domains SET baselined_at = ?2 "
-		"WHERE domain = ?1 AND baselined_at IS NULL");
+	sqlite3_stmt *st =
+		ctm_stmt_get(s, ST_DOMAIN_BASELINED,
+			     "UPDATE domains SET baselined_at = ?2 "
+			     "WHERE domain = ?1 AND baselined_at IS NULL");
 	int rc;
 
 	if (!st)
@@ -190,30 +191,33 @@ int ctm_store_cursor_get(struct ctm_store *s, const char *source_id,
 int ctm_store_cursor_set(struct ctm_store *s, const char *source_id,
 			 const char *key, const char *value, int64_t now)
 {
-	return pair_put(s, ST_CURSOR_SET,
-			"INSERT INTO source_cursors "
-			"(source_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
-			"ON CONFLICT (source_id, key) DO UPDATE SET "
-			"value = excluded.value, updated_at = excluded.updated_at",
-			source_id, key, value, now);
+	return pair_put(
+		s, ST_CURSOR_SET,
+		"INSERT INTO source_cursors "
+		"(source_id, key, value, updated_at) VALUES (?, ?, ?, ?) "
+		"ON CONFLICT (source_id, key) DO UPDATE SET "
+		"value = excluded.value, updated_at = excluded.updated_at",
+		source_id, key, value, now);
 }
 
 int ctm_store_kv_get(struct ctm_store *s, const char *ns, const char *key,
 		     char **value)
 {
-	return pair_get(s, ST_KV_GET,
-			"SELECT value FROM plugin_state WHERE ns = ? AND key = ?",
-			ns, key, value);
+	return pair_get(
+		s, ST_KV_GET,
+		"SELECT value FROM plugin_state WHERE ns = ? AND key = ?", ns,
+		key, value);
 }
 
 int ctm_store_kv_put(struct ctm_store *s, const char *ns, const char *key,
 		     const char *value, int64_t now)
 {
-	return pair_put(s, ST_KV_PUT,
-			"INSERT INTO plugin_state (ns, key, value, updated_at) "
-			"VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET "
-			"value = excluded.value, updated_at = excluded.updated_at",
-			ns, key, value, now);
+	return pair_put(
+		s, ST_KV_PUT,
+		"INSERT INTO plugin_state (ns, key, value, updated_at) "
+		"VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET "
+		"value = excluded.value, updated_at = excluded.updated_at",
+		ns, key, value, now);
 }
 
 int ctm_store_kv_delete(struct ctm_store *s, const char *ns, const char *key)
@@ -252,7 +256,8 @@ static int sort_names(struct ctm_store *s, const struct ctm_cert_in *c,
 		size_t cap = c->n_names < 64 ? 64 : c->n_names;
 		const char **v = realloc(s->sorted, cap * sizeof *v);
 		if (!v)
-			return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+			return ctm_store_failf(s, CTMON_ENOMEM,
+					       "out of memory");
 		s->sorted = v;
 		s->sorted_cap = cap;
 	}
@@ -313,12 +318,14 @@ static int build_issuance_key(struct ctm_store *s, const struct ctmon_cert *c,
 
 	ctm_buf_reset(b);
 	if (c->issuer_ca_id > 0) {
-		snprintf(num, sizeof num, "ca:%lld", (long long)c->issuer_ca_id);
+		snprintf(num, sizeof num, "ca:%lld",
+			 (long long)c->issuer_ca_id);
 		ctm_buf_puts(b, num);
 	} else {
 		char *dn = ctm_dn_canonical(c->issuer_dn ? c->issuer_dn : "");
 		if (!dn)
-			return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+			return ctm_store_failf(s, CTMON_ENOMEM,
+					       "out of memory");
 		ctm_buf_puts(b, "dn:");
 		ctm_buf_puts(b, dn);
 		free(dn);
@@ -329,7 +336,8 @@ static int build_issuance_key(struct ctm_store *s, const struct ctmon_cert *c,
 	} else if (c->tbs_hash && c->tbs_hash[0]) {
 		ctm_buf_puts(b, "|t:");
 		for (const char *p = c->tbs_hash; *p; p++) {
-			char ch = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+			char ch =
+				(*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
 			ctm_buf_append(b, &ch, 1);
 		}
 	} else {
@@ -397,8 +405,8 @@ static int same_names(struct ctm_store *s, sqlite3_stmt *st, int i)
 static int find_cert(struct ctm_store *s, const struct ctmon_cert *c,
 		     int64_t *cert_id, int64_t *issuance_id, int *same)
 {
-#define FIND_CERT                                                           \
-	"SELECT c.id, c.issuance_id, c.crtsh_id, i.names_json "             \
+#define FIND_CERT                                                              \
+	"SELECT c.id, c.issuance_id, c.crtsh_id, i.names_json "                \
 	"FROM certificates c JOIN issuances i ON i.id = c.issuance_id "
 	static const char *const sql[] = {
 		FIND_CERT "WHERE c.crtsh_id = ?1",
@@ -443,9 +451,10 @@ static int find_cert(struct ctm_store *s, const struct ctmon_cert *c,
 		/* Seen before from a log: remember its crt.sh id too, so the
 		 * issuance lists every crt.sh id it has. */
 		if (rc == CTMON_OK && k > 0 && c->crtsh_id > 0 && !had_crtsh) {
-			st = ctm_stmt_get(s, ST_CERT_SET_CRTSH,
-					  "UPDATE certificates SET crtsh_id = ?2 "
-					  "WHERE id = ?1");
+			st = ctm_stmt_get(
+				s, ST_CERT_SET_CRTSH,
+				"UPDATE certificates SET crtsh_id = ?2 "
+				"WHERE id = ?1");
 			if (!st)
 				return CTMON_EIO;
 			ctm_bind_int64(st, 1, *cert_id);
@@ -472,9 +481,10 @@ static int link_domains(struct ctm_store *s, int64_t issuance_id, size_t n)
 		if (i == n)
 			continue;
 		if (!st)
-			st = ctm_stmt_get(s, ST_ISS_DOMAIN_INSERT,
-					  "INSERT OR IGNORE INTO issuance_domains"
-					  " (domain, issuance_id) VALUES (?, ?)");
+			st = ctm_stmt_get(
+				s, ST_ISS_DOMAIN_INSERT,
+				"INSERT OR IGNORE INTO issuance_domains"
+				" (domain, issuance_id) VALUES (?, ?)");
 		if (!st)
 			return CTMON_EIO;
 		ctm_bind_text(st, 1, domains[d]);
@@ -498,9 +508,10 @@ static int add_names(struct ctm_store *s, int64_t issuance_id, size_t n,
 	*added = 0;
 	if (n == 0)
 		return CTMON_OK;
-	st = ctm_stmt_get(s, ST_NAME_INSERT,
-			  "INSERT OR IGNORE INTO certificate_names "
-			  "(issuance_id, name) SELECT ?1, value FROM json_each(?2)");
+	st = ctm_stmt_get(
+		s, ST_NAME_INSERT,
+		"INSERT OR IGNORE INTO certificate_names "
+		"(issuance_id, name) SELECT ?1, value FROM json_each(?2)");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_int64(st, 1, issuance_id);
@@ -750,9 +761,10 @@ int ctm_store_subdomain_touch(struct ctm_store *s, const char *domain,
 		ctm_stmt_put(s, ST_SUB_SEEN, st);
 		return rc;
 	}
-	st = ctm_stmt_get(s, ST_SUB_INSERT,
-			  "INSERT INTO subdomains (domain, name, first_seen,"
-			  " last_seen, first_issuance_id) VALUES (?, ?, ?, ?, ?)");
+	st = ctm_stmt_get(
+		s, ST_SUB_INSERT,
+		"INSERT INTO subdomains (domain, name, first_seen,"
+		" last_seen, first_issuance_id) VALUES (?, ?, ?, ?, ?)");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
@@ -775,10 +787,11 @@ int ctm_store_subdomain_set_dns(struct ctm_store *s, const char *domain,
 	sqlite3_stmt *st;
 	int rc;
 
-	st = ctm_stmt_get(s, ST_SUB_SET_DNS,
-			  "UPDATE subdomains SET dns_status = ?3, addresses = ?4,"
-			  " cname = ?5, resolved_at = ?6 "
-			  "WHERE domain = ?1 AND name = ?2");
+	st = ctm_stmt_get(
+		s, ST_SUB_SET_DNS,
+		"UPDATE subdomains SET dns_status = ?3, addresses = ?4,"
+		" cname = ?5, resolved_at = ?6 "
+		"WHERE domain = ?1 AND name = ?2");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
@@ -803,21 +816,25 @@ int ctm_store_subdomain_foreach(struct ctm_store *s, const char *domain,
 	sqlite3_stmt *st;
 	int rc = CTMON_OK, step;
 
-	st = ctm_stmt_get(s, ST_SUB_LIST,
-			  "SELECT domain, name, first_seen, last_seen,"
-			  " first_issuance_id, dns_status, addresses, cname,"
-			  " resolved_at FROM subdomains "
-			  "WHERE ?1 IS NULL OR domain = ?1 ORDER BY domain, name");
+	st = ctm_stmt_get(
+		s, ST_SUB_LIST,
+		"SELECT domain, name, first_seen, last_seen,"
+		" first_issuance_id, dns_status, addresses, cname,"
+		" resolved_at FROM subdomains "
+		"WHERE ?1 IS NULL OR domain = ?1 ORDER BY domain, name");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ctm_subdomain sd = {
-			ctm_col_text(st, 0),          ctm_col_text(st, 1),
-			sqlite3_column_int64(st, 2),  sqlite3_column_int64(st, 3),
-			sqlite3_column_int64(st, 4),  ctm_col_text(st, 5),
-			ctm_col_text(st, 6),          ctm_col_text(st, 7),
-			sqlite3_column_int64(st, 8)};
+		struct ctm_subdomain sd = {ctm_col_text(st, 0),
+					   ctm_col_text(st, 1),
+					   sqlite3_column_int64(st, 2),
+					   sqlite3_column_int64(st, 3),
+					   sqlite3_column_int64(st, 4),
+					   ctm_col_text(st, 5),
+					   ctm_col_text(st, 6),
+					   ctm_col_text(st, 7),
+					   sqlite3_column_int64(st, 8)};
 		if (fn(ctx, &sd) != 0)
 			break;
 	}
@@ -883,8 +900,8 @@ static void *box_copy(struct loaded_issuance *l, const void *src, size_t n,
 	return p;
 }
 
-static const char *box_col(struct loaded_issuance *l, sqlite3_stmt *st,
-			   int i, int *ok)
+static const char *box_col(struct loaded_issuance *l, sqlite3_stmt *st, int i,
+			   int *ok)
 {
 	const char *t = ctm_col_text(st, i);
 
@@ -1055,9 +1072,10 @@ static int load_crtsh_ids(struct ctm_store *s, struct loaded_issuance *l)
 	sqlite3_stmt *st;
 	int rc = CTMON_OK, step;
 
-	st = ctm_stmt_get(s, ST_ISS_CRTSH_IDS,
-			  "SELECT crtsh_id FROM certificates WHERE issuance_id = ?"
-			  " AND crtsh_id IS NOT NULL ORDER BY id");
+	st = ctm_stmt_get(
+		s, ST_ISS_CRTSH_IDS,
+		"SELECT crtsh_id FROM certificates WHERE issuance_id = ?"
+		" AND crtsh_id IS NOT NULL ORDER BY id");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_int64(st, 1, l->is.id);
@@ -1140,11 +1158,9 @@ int ctm_store_is_monitored(struct ctm_store *s, const char *domain, int *yes)
 	return rc;
 }
 
-int ctm_store_foreach_issuance(struct ctm_store *s, const char *domain,
-			       int64_t from, int64_t to,
-			       int (*fn)(void *ctx,
-					 const struct ctmon_issuance *is),
-			       void *ctx)
+int ctm_store_foreach_issuance(
+	struct ctm_store *s, const char *domain, int64_t from, int64_t to,
+	int (*fn)(void *ctx, const struct ctmon_issuance *is), void *ctx)
 {
 	enum ctm_stmt_slot slot = ST_ISS_OF_ALL;
 	const char *sql =

@@ -67,14 +67,15 @@ int ctm_store_alert_insert(struct ctm_store *s, const struct ctm_alert_in *a,
 	if (!a->type || !a->type[0])
 		return ctm_store_failf(s, CTMON_EINVAL, "alert without type");
 	if (!is_json_object(details))
-		return ctm_store_failf(s, CTMON_EINVAL,
-				       "alert %s: details are not a JSON object",
-				       a->type);
-	st = ctm_stmt_get(s, ST_ALERT_INSERT,
-			  "INSERT INTO alerts (type, severity, domain, alert_key,"
-			  " details, issuance_id, check_id, created_at, baseline)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-			  "ON CONFLICT (type, domain, alert_key) DO NOTHING");
+		return ctm_store_failf(
+			s, CTMON_EINVAL,
+			"alert %s: details are not a JSON object", a->type);
+	st = ctm_stmt_get(
+		s, ST_ALERT_INSERT,
+		"INSERT INTO alerts (type, severity, domain, alert_key,"
+		" details, issuance_id, check_id, created_at, baseline)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"ON CONFLICT (type, domain, alert_key) DO NOTHING");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, a->type);
@@ -198,7 +199,10 @@ static const char *pack(char **p, const char *s)
 	return at;
 }
 
-static size_t packed_len(const char *s) { return s ? strlen(s) + 1 : 0; }
+static size_t packed_len(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
 
 struct ctmon_alert *ctm_alert_dup(const struct ctmon_alert *a)
 {
@@ -247,7 +251,8 @@ int ctm_store_alert_foreach(struct ctm_store *s,
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, f->domain);
 	ctm_bind_text(st, 2, f->type);
-	ctm_bind_int64(st, 3, f->min_severity < 0 ? INT32_MIN : f->min_severity);
+	ctm_bind_int64(st, 3,
+		       f->min_severity < 0 ? INT32_MIN : f->min_severity);
 	ctm_bind_int64(st, 4, f->state);
 	ctm_bind_int64(st, 5, f->limit > 0 ? f->limit : -1);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -11,14 +11,14 @@
 
 static int valid_source(const char *source)
 {
-	return source && (strcmp(source, "cli") == 0 ||
-			  strcmp(source, "auto") == 0 ||
-			  strcmp(source, "config") == 0);
+	return source &&
+	       (strcmp(source, "cli") == 0 || strcmp(source, "auto") == 0 ||
+		strcmp(source, "config") == 0);
 }
 
 /* Inserts a row unless an identical one exists; *added = 1 if inserted. */
-static int ca_insert(struct ctm_store *s, const char *domain,
-		     const char *name, int64_t ca_id, const char *dn_canonical,
+static int ca_insert(struct ctm_store *s, const char *domain, const char *name,
+		     int64_t ca_id, const char *dn_canonical,
 		     const char *source, int64_t now, int *added)
 {
 	sqlite3_stmt *st;
@@ -43,9 +43,8 @@ static int ca_insert(struct ctm_store *s, const char *domain,
 	return rc;
 }
 
-int ctm_store_ca_add(struct ctm_store *s, const char *domain,
-		     const char *name, int64_t ca_id, const char *source,
-		     int64_t now)
+int ctm_store_ca_add(struct ctm_store *s, const char *domain, const char *name,
+		     int64_t ca_id, const char *source, int64_t now)
 {
 	char *dn = NULL;
 	int rc;
@@ -61,7 +60,8 @@ int ctm_store_ca_add(struct ctm_store *s, const char *domain,
 	if (ca_id <= 0 || strchr(name, '=')) {
 		dn = ctm_dn_canonical(name);
 		if (!dn)
-			return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+			return ctm_store_failf(s, CTMON_ENOMEM,
+					       "out of memory");
 	}
 	rc = ca_insert(s, domain, name, ca_id, dn, source, now, NULL);
 	free(dn);
@@ -78,10 +78,11 @@ int ctm_store_ca_remove(struct ctm_store *s, const char *domain,
 	*removed = 0;
 	if (!name_or_id || !name_or_id[0])
 		return ctm_store_failf(s, CTMON_EINVAL, "no CA to remove");
-	st = ctm_stmt_get(s, ST_CA_REMOVE,
-			  "DELETE FROM authorized_cas "
-			  "WHERE (?1 IS NULL OR domain IS NULL OR domain = ?1)"
-			  " AND ((?2 IS NOT NULL AND ca_id = ?2) OR name = ?3)");
+	st = ctm_stmt_get(
+		s, ST_CA_REMOVE,
+		"DELETE FROM authorized_cas "
+		"WHERE (?1 IS NULL OR domain IS NULL OR domain = ?1)"
+		" AND ((?2 IS NOT NULL AND ca_id = ?2) OR name = ?3)");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
@@ -95,8 +96,7 @@ int ctm_store_ca_remove(struct ctm_store *s, const char *domain,
 	return rc;
 }
 
-int ctm_store_ca_count(struct ctm_store *s, const char *domain,
-		       int64_t *count)
+int ctm_store_ca_count(struct ctm_store *s, const char *domain, int64_t *count)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -126,11 +126,12 @@ static int ca_match(struct ctm_store *s, const char *domain, int64_t ca_id,
 	int rc, step;
 
 	*authorized = 0;
-	st = ctm_stmt_get(s, ST_CA_MATCH,
-			  "SELECT 1 FROM authorized_cas "
-			  "WHERE (domain IS NULL OR domain = ?1)"
-			  " AND ((?2 > 0 AND ca_id = ?2)"
-			  "  OR (?3 IS NOT NULL AND dn_canonical = ?3)) LIMIT 1");
+	st = ctm_stmt_get(
+		s, ST_CA_MATCH,
+		"SELECT 1 FROM authorized_cas "
+		"WHERE (domain IS NULL OR domain = ?1)"
+		" AND ((?2 > 0 AND ca_id = ?2)"
+		"  OR (?3 IS NOT NULL AND dn_canonical = ?3)) LIMIT 1");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
@@ -158,7 +159,8 @@ int ctm_store_ca_is_authorized(struct ctm_store *s, const char *domain,
 	if (issuer_dn && issuer_dn[0]) {
 		dn = ctm_dn_canonical(issuer_dn);
 		if (!dn)
-			return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+			return ctm_store_failf(s, CTMON_ENOMEM,
+					       "out of memory");
 	}
 	rc = ca_match(s, domain, ca_id, dn, authorized);
 	free(dn);
@@ -188,11 +190,12 @@ static int baseline_issuer(struct ctm_store *s, const char *domain,
 	rc = ca_match(s, domain, ca_id, dn, &known);
 	if (rc != CTMON_OK || known)
 		goto out;
-	rc = ca_insert(s, domain,
-		       name && name[0] ? name
-				       : (issuer_dn && issuer_dn[0] ? issuer_dn
-								    : "unknown"),
-		       ca_id, dn, "auto", now, &inserted);
+	rc = ca_insert(
+		s, domain,
+		name && name[0]
+			? name
+			: (issuer_dn && issuer_dn[0] ? issuer_dn : "unknown"),
+		ca_id, dn, "auto", now, &inserted);
 	*added += inserted;
 out:
 	free(dn);
@@ -221,8 +224,8 @@ int ctm_store_ca_auto_baseline(struct ctm_store *s, const char *domain,
 			    " ON i.id = d.issuance_id WHERE d.domain = ?1 "
 			    "ORDER BY 1, 2"
 			  : "SELECT DISTINCT i.issuer_ca_id, i.issuer_dn "
-			    "FROM issuances i WHERE i.id IN ("
-			    CTM_ISSUANCES_UNDER_SCAN ") ORDER BY 1, 2");
+			    "FROM issuances i WHERE i.id IN "
+			    "(" CTM_ISSUANCES_UNDER_SCAN ") ORDER BY 1, 2");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
@@ -251,8 +254,8 @@ void ctm_store_ca_print(struct ctm_store *s, FILE *fp)
 		fprintf(fp, "cannot read authorised CAs: %s\n", s->errmsg);
 		return;
 	}
-	fprintf(fp, "%-5s %-24s %-9s %-7s %-20s %s\n", "ROW", "DOMAIN",
-		"CA ID", "SOURCE", "ADDED", "NAME");
+	fprintf(fp, "%-5s %-24s %-9s %-7s %-20s %s\n", "ROW", "DOMAIN", "CA ID",
+		"SOURCE", "ADDED", "NAME");
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *domain = ctm_col_text(st, 1);
 		const char *dn = ctm_col_text(st, 6);
@@ -269,8 +272,8 @@ void ctm_store_ca_print(struct ctm_store *s, FILE *fp)
 			domain ? domain : "(all domains)", id,
 			ctm_col_text(st, 3), when, ctm_col_text(st, 5));
 		if (dn)
-			fprintf(fp, "%-5s %-24s matches issuer DN: %s\n", "", "",
-				dn);
+			fprintf(fp, "%-5s %-24s matches issuer DN: %s\n", "",
+				"", dn);
 		rows++;
 	}
 	if (step != SQLITE_DONE)

@@ -111,8 +111,7 @@ int ctm_store_failf(struct ctm_store *s, int rc, const char *fmt, ...)
 int ctm_bind_text(sqlite3_stmt *st, int i, const char *v);
 int ctm_bind_int64(sqlite3_stmt *st, int i, int64_t v);
 /* Binds v, or NULL when v is `null_if`. */
-int ctm_bind_int64_or_null(sqlite3_stmt *st, int i, int64_t v,
-			   int64_t null_if);
+int ctm_bind_int64_or_null(sqlite3_stmt *st, int i, int64_t v, int64_t null_if);
 /* Column text as a C string; NULL for SQL NULL. */
 const char *ctm_col_text(sqlite3_stmt *st, int i);
 
@@ -127,13 +126,13 @@ int ctm_store_is_monitored(struct ctm_store *s, const char *domain, int *yes);
 
 /* SQL selecting the ids of the issuances with a name under ?1 the slow
  * way, for domains that are not monitored (no issuance_domains links). */
-#define CTM_ISSUANCES_UNDER_SCAN                                            \
-	"SELECT DISTINCT issuance_id FROM certificate_names "               \
+#define CTM_ISSUANCES_UNDER_SCAN                                               \
+	"SELECT DISTINCT issuance_id FROM certificate_names "                  \
 	"WHERE name = ?1 OR substr(name, -length(?1) - 1) = '.' || ?1"
 
 /* Columns of an alert row for ctm_alert_from_row, table alias "a". */
-#define CTM_ALERT_COLUMNS                                                   \
-	"a.id, a.type, a.severity, a.domain, a.alert_key, a.details, "      \
+#define CTM_ALERT_COLUMNS                                                      \
+	"a.id, a.type, a.severity, a.domain, a.alert_key, a.details, "         \
 	"a.issuance_id, a.created_at, a.baseline, a.acknowledged_at"
 
 /* Fills *a from CTM_ALERT_COLUMNS starting at column `col`: strings are

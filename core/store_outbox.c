@@ -88,8 +88,8 @@ int ctm_store_outbox_due(struct ctm_store *s, const char *notifier_id,
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, notifier_id);
 	ctm_bind_int64(st, 2, now);
-	ctm_bind_int64(st, 3, limit > 0 && limit < INT64_MAX ? (int64_t)limit
-							     : -1);
+	ctm_bind_int64(st, 3,
+		       limit > 0 && limit < INT64_MAX ? (int64_t)limit : -1);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ctmon_alert a, *copy;
 		rc = ctm_alert_from_row(st, 1, &a, &buf);
@@ -172,12 +172,13 @@ void ctm_store_outbox_print(struct ctm_store *s, FILE *fp)
 	sqlite3_stmt *st;
 	int step, rows = 0;
 
-	st = ctm_stmt_get(s, ST_OUTBOX_LIST,
-			  "SELECT o.id, o.alert_id, a.type, a.domain,"
-			  " o.notifier_id, o.status, o.attempts, o.next_attempt,"
-			  " o.last_error FROM outbox o"
-			  " JOIN alerts a ON a.id = o.alert_id "
-			  "WHERE o.status IN ('pending', 'failed') ORDER BY o.id");
+	st = ctm_stmt_get(
+		s, ST_OUTBOX_LIST,
+		"SELECT o.id, o.alert_id, a.type, a.domain,"
+		" o.notifier_id, o.status, o.attempts, o.next_attempt,"
+		" o.last_error FROM outbox o"
+		" JOIN alerts a ON a.id = o.alert_id "
+		"WHERE o.status IN ('pending', 'failed') ORDER BY o.id");
 	if (!st) {
 		fprintf(fp, "cannot read the outbox: %s\n", s->errmsg);
 		return;
@@ -195,7 +196,8 @@ void ctm_store_outbox_print(struct ctm_store *s, FILE *fp)
 					sizeof when);
 		else
 			snprintf(when, sizeof when, "-");
-		fprintf(fp, "%-6lld %-6lld %-24s %-24s %-12s %-9s %-8d %-20s %s\n",
+		fprintf(fp,
+			"%-6lld %-6lld %-24s %-24s %-12s %-9s %-8d %-20s %s\n",
 			(long long)sqlite3_column_int64(st, 0),
 			(long long)sqlite3_column_int64(st, 1),
 			ctm_col_text(st, 2), ctm_col_text(st, 3),

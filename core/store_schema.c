@@ -173,8 +173,8 @@ static int read_user_version(struct ctm_store *s, int *version)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return ctm_store_fail(s, "reading the schema version");
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -271,7 +271,10 @@ const char *ctm_store_errmsg(struct ctm_store *s)
 	return s->errmsg[0] ? s->errmsg : "no error";
 }
 
-struct sqlite3 *ctm_store_db(struct ctm_store *s) { return s->db; }
+struct sqlite3 *ctm_store_db(struct ctm_store *s)
+{
+	return s->db;
+}
 
 /* ---- statements -------------------------------------------------------- */
 
@@ -318,8 +321,7 @@ int ctm_bind_int64(sqlite3_stmt *st, int i, int64_t v)
 	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
 }
 
-int ctm_bind_int64_or_null(sqlite3_stmt *st, int i, int64_t v,
-			   int64_t null_if)
+int ctm_bind_int64_or_null(sqlite3_stmt *st, int i, int64_t v, int64_t null_if)
 {
 	if (v == null_if)
 		return sqlite3_bind_null(st, i);
@@ -466,8 +468,7 @@ bad:
 			       name ? name : "(null)");
 }
 
-static int savepoint_op(struct ctm_store *s, const char *verb,
-			const char *name)
+static int savepoint_op(struct ctm_store *s, const char *verb, const char *name)
 {
 	char sql[128];
 	int rc = savepoint_sql(s, verb, name, sql, sizeof sql);
@@ -490,4 +491,3 @@ int ctm_store_rollback_to(struct ctm_store *s, const char *name)
 	s->domains_stale = 1;
 	return savepoint_op(s, "ROLLBACK TO", name);
 }
-

@@ -1,9 +1,9 @@
 /* test_dn.c - issuer DN canonicalisation (core/dn.c) against real issuer
  * names from the crt.sh fixtures, and the same names as OpenSSL itself
  * prints them (one-line, RFC 2253, and `openssl x509 -issuer` style). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,9 +117,11 @@ static void load_fixture_issuers(struct names *ns)
 			continue;
 		}
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			struct json_object *rec = json_object_array_get_idx(arr, i);
+			struct json_object *rec =
+				json_object_array_get_idx(arr, i);
 			struct json_object *in;
-			if (json_object_object_get_ex(rec, "issuer_name", &in) &&
+			if (json_object_object_get_ex(rec, "issuer_name",
+						      &in) &&
 			    json_object_is_type(in, json_type_string))
 				names_add(ns, json_object_get_string(in));
 		}
@@ -213,10 +215,11 @@ static void test_canonical_text(void **state)
 
 	(void)state;
 	c = ctm_dn_canonical(issuers[0].crtsh);
-	assert_string_equal(c, "C=us,O=verisign, inc.,"
-			       "OU=terms of use at https://www.verisign.com/rpa "
-			       "(c)10,OU=verisign trust network,"
-			       "CN=verisign class 3 secure server ca - g3");
+	assert_string_equal(c,
+			    "C=us,O=verisign, inc.,"
+			    "OU=terms of use at https://www.verisign.com/rpa "
+			    "(c)10,OU=verisign trust network,"
+			    "CN=verisign class 3 secure server ca - g3");
 	free(c);
 	c = ctm_dn_canonical(
 		"  c = US ,o=\"DigiCert,   Inc.\"  ,  cn=DigiCert  SHA2 ");

@@ -9,8 +9,8 @@ static int64_t add_alert(struct ctm_store *s, const char *type,
 			 const char *key, const char *details, int baseline,
 			 int64_t now, int *inserted)
 {
-	struct ctm_alert_in a = {type, sev, domain, key, details, 0, baseline,
-				 "check1"};
+	struct ctm_alert_in a = {type,	  sev, domain,	 key,
+				 details, 0,   baseline, "check1"};
 	int64_t id = 0;
 	int ins = -1;
 
@@ -54,8 +54,8 @@ static void test_alert_unique(void **state)
 static void test_alert_bad_details_refused(void **state)
 {
 	struct fx *f = *state;
-	struct ctm_alert_in a = {"x", CTMON_SEV_LOW, "example.com", "k",
-				 "[1,2]", 0, 0, "c"};
+	struct ctm_alert_in a = {
+		"x", CTMON_SEV_LOW, "example.com", "k", "[1,2]", 0, 0, "c"};
 	int64_t id;
 	int ins;
 
@@ -257,9 +257,9 @@ static void test_outbox_flow(void **state)
 	assert_int_equal(ctm_store_outbox_mark_retry(f->s, b.row_ids[0], 100,
 						     "HTTP 503"),
 			 CTMON_OK);
-	assert_int_equal(ctm_store_outbox_mark_delivered(f->s, b.row_ids[1],
-							 20),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_outbox_mark_delivered(f->s, b.row_ids[1], 20),
+		CTMON_OK);
 	ctm_store_outbox_batch_free(&b);
 	assert_null(b.alerts);
 
@@ -274,9 +274,9 @@ static void test_outbox_flow(void **state)
 	assert_int_equal(fx_count(f->s, "SELECT attempts FROM outbox WHERE "
 					"last_error = 'HTTP 503'"),
 			 1);
-	assert_int_equal(ctm_store_outbox_mark_failed(f->s, b.row_ids[0],
-						      "HTTP 400"),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_outbox_mark_failed(f->s, b.row_ids[0], "HTTP 400"),
+		CTMON_OK);
 	ctm_store_outbox_batch_free(&b);
 	assert_int_equal(ctm_store_outbox_due(f->s, "webhook", 1000, 10, &b),
 			 CTMON_OK);

@@ -30,8 +30,8 @@ static void test_by_id(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(count(f->s, "example.com"), 0);
-	assert_int_equal(ctm_store_ca_add(f->s, "example.com", "DigiCert",
-					  1191, "cli", 1),
+	assert_int_equal(ctm_store_ca_add(f->s, "example.com", "DigiCert", 1191,
+					  "cli", 1),
 			 CTMON_OK);
 	assert_true(authorized(f->s, "example.com", 1191, "CN=whatever"));
 	assert_false(authorized(f->s, "example.com", 1192, "CN=whatever"));
@@ -52,19 +52,19 @@ static void test_global_and_duplicates(void **state)
 					  "config", 1),
 			 CTMON_OK);
 	/* The same global CA again: refused as a duplicate, silently. */
-	assert_int_equal(ctm_store_ca_add(f->s, NULL, "LE again", 16418,
-					  "cli", 2),
-			 CTMON_OK);
 	assert_int_equal(
-		fx_count(f->s, "SELECT count(*) FROM authorized_cas"), 1);
-	assert_int_equal(ctm_store_ca_add(f->s, NULL, THAWTE_CRTSH, 0, "cli",
-					  2),
-			 CTMON_OK);
-	assert_int_equal(ctm_store_ca_add(f->s, NULL, THAWTE_ONELINE, 0, "cli",
-					  2),
-			 CTMON_OK); /* same DN, other spelling */
+		ctm_store_ca_add(f->s, NULL, "LE again", 16418, "cli", 2),
+		CTMON_OK);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM authorized_cas"),
+			 1);
 	assert_int_equal(
-		fx_count(f->s, "SELECT count(*) FROM authorized_cas"), 2);
+		ctm_store_ca_add(f->s, NULL, THAWTE_CRTSH, 0, "cli", 2),
+		CTMON_OK);
+	assert_int_equal(
+		ctm_store_ca_add(f->s, NULL, THAWTE_ONELINE, 0, "cli", 2),
+		CTMON_OK); /* same DN, other spelling */
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM authorized_cas"),
+			 2);
 	assert_true(authorized(f->s, "any.org", 16418, NULL));
 	assert_true(authorized(f->s, NULL, 16418, NULL));
 	assert_int_equal(count(f->s, "example.com"), 2);
@@ -87,8 +87,9 @@ static void test_by_dn_spellings(void **state)
 	assert_true(authorized(f->s, "example.com", 0, THAWTE_CRTSH));
 	assert_true(authorized(f->s, "example.com", 0, THAWTE_ONELINE));
 	assert_true(authorized(f->s, "example.com", -1, THAWTE_RFC2253));
-	assert_true(authorized(f->s, "example.com", 1465,
-			       "c=US,  o=\"THAWTE, INC.\" , cn=thawte SSL CA - G2"));
+	assert_true(authorized(
+		f->s, "example.com", 1465,
+		"c=US,  o=\"THAWTE, INC.\" , cn=thawte SSL CA - G2"));
 	assert_false(authorized(f->s, "example.com", 0,
 				"C=US, O=\"thawte, Inc.\", CN=thawte SSL CA"));
 	assert_false(authorized(f->s, "example.com", 0, LE_CRTSH));
@@ -106,23 +107,23 @@ static void test_remove(void **state)
 	struct fx *f = *state;
 	int removed = -1;
 
-	assert_int_equal(ctm_store_ca_add(f->s, "example.com", "DigiCert",
-					  1191, "cli", 1),
-			 CTMON_OK);
-	assert_int_equal(ctm_store_ca_add(f->s, "example.org", "DigiCert",
-					  1191, "cli", 1),
-			 CTMON_OK);
-	assert_int_equal(ctm_store_ca_add(f->s, NULL, "Sectigo", 105493,
+	assert_int_equal(ctm_store_ca_add(f->s, "example.com", "DigiCert", 1191,
 					  "cli", 1),
 			 CTMON_OK);
+	assert_int_equal(ctm_store_ca_add(f->s, "example.org", "DigiCert", 1191,
+					  "cli", 1),
+			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_ca_add(f->s, NULL, "Sectigo", 105493, "cli", 1),
+		CTMON_OK);
 	assert_int_equal(ctm_store_ca_add(f->s, "example.com", THAWTE_CRTSH, 0,
 					  "cli", 1),
 			 CTMON_OK);
 
 	/* By id, within one domain. */
-	assert_int_equal(ctm_store_ca_remove(f->s, "example.com", "1191",
-					     &removed),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_ca_remove(f->s, "example.com", "1191", &removed),
+		CTMON_OK);
 	assert_int_equal(removed, 1);
 	assert_false(authorized(f->s, "example.com", 1191, NULL));
 	assert_true(authorized(f->s, "example.org", 1191, NULL));
@@ -133,9 +134,9 @@ static void test_remove(void **state)
 	assert_int_equal(removed, 1);
 	assert_false(authorized(f->s, "example.com", 0, THAWTE_ONELINE));
 	/* Nothing matches: zero removed, not an error. */
-	assert_int_equal(ctm_store_ca_remove(f->s, "example.com", "nope",
-					     &removed),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_ca_remove(f->s, "example.com", "nope", &removed),
+		CTMON_OK);
 	assert_int_equal(removed, 0);
 	/* Domain NULL: any domain, including global rows. */
 	assert_int_equal(ctm_store_ca_remove(f->s, NULL, "DigiCert", &removed),
@@ -144,8 +145,8 @@ static void test_remove(void **state)
 	assert_int_equal(ctm_store_ca_remove(f->s, NULL, "105493", &removed),
 			 CTMON_OK);
 	assert_int_equal(removed, 1);
-	assert_int_equal(
-		fx_count(f->s, "SELECT count(*) FROM authorized_cas"), 0);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM authorized_cas"),
+			 0);
 }
 
 static void ingest_issuer(struct ctm_store *s, int64_t crtsh, int64_t ca_id,
@@ -153,7 +154,9 @@ static void ingest_issuer(struct ctm_store *s, int64_t crtsh, int64_t ca_id,
 {
 	struct ctm_ingest_result r;
 	char serial[16];
-	struct spec sp = {.crtsh_id = crtsh, .ca_id = ca_id, .issuer = issuer,
+	struct spec sp = {.crtsh_id = crtsh,
+			  .ca_id = ca_id,
+			  .issuer = issuer,
 			  .names = {name}};
 
 	snprintf(serial, sizeof serial, "%llx", (unsigned long long)crtsh);
@@ -182,9 +185,9 @@ static void test_auto_baseline(void **state)
 	ingest_issuer(f->s, 4, -1, "Issuer Not Found", "e.example.com");
 	ingest_issuer(f->s, 5, 999, "C=XX, CN=Other CA", "x.other.org");
 
-	assert_int_equal(ctm_store_ca_auto_baseline(f->s, "example.com", 10,
-						    &added),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_ca_auto_baseline(f->s, "example.com", 10, &added),
+		CTMON_OK);
 	assert_int_equal(added, 3);
 	assert_true(authorized(f->s, "example.com", 1465, NULL));
 	assert_true(authorized(f->s, "example.com", 0, THAWTE_RFC2253));
@@ -202,15 +205,15 @@ static void test_auto_baseline(void **state)
 			 1);
 
 	/* Again: nothing new.  An id already authorised by hand counts too. */
-	assert_int_equal(ctm_store_ca_auto_baseline(f->s, "example.com", 11,
-						    &added),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_ca_auto_baseline(f->s, "example.com", 11, &added),
+		CTMON_OK);
 	assert_int_equal(added, 0);
 	assert_int_equal(ctm_store_ca_add(f->s, NULL, "Other", 999, "cli", 1),
 			 CTMON_OK);
-	assert_int_equal(ctm_store_ca_auto_baseline(f->s, "other.org", 11,
-						    &added),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_ca_auto_baseline(f->s, "other.org", 11, &added),
+		CTMON_OK);
 	assert_int_equal(added, 0);
 
 	fp = open_memstream(&text, &len);
@@ -228,10 +231,8 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_by_id),
-		T(test_global_and_duplicates),
-		T(test_by_dn_spellings),
-		T(test_remove),
+		T(test_by_id),		 T(test_global_and_duplicates),
+		T(test_by_dn_spellings), T(test_remove),
 		T(test_auto_baseline),
 	};
 #undef T

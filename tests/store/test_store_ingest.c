@@ -15,7 +15,9 @@ static void test_dedup_by_crtsh_id(void **state)
 {
 	struct fx *f = *state;
 	struct ctm_ingest_result r1, r2;
-	struct spec sp = {.crtsh_id = 42, .serial = "0a", .ca_id = 7,
+	struct spec sp = {.crtsh_id = 42,
+			  .serial = "0a",
+			  .ca_id = 7,
 			  .names = {"www.example.com"}};
 
 	ensure(f->s, "example.com");
@@ -42,12 +44,20 @@ static void test_precert_cert_pair(void **state)
 	struct fx *f = *state;
 	struct ctm_ingest_result pre, fin;
 	struct ctmon_issuance *is = NULL;
-	struct spec p = {.crtsh_id = 100, .serial = "00ab12cd", .ca_id = 1191,
-			 .is_precert = 1, .names = {"www.example.com"}};
-	struct spec c = {.crtsh_id = 101, .serial = "ab12cd", .ca_id = 1191,
-			 .is_precert = 0, .names = {"www.example.com"}};
-	struct spec other_ca = {.crtsh_id = 102, .serial = "ab12cd",
-				.ca_id = 9999, .names = {"www.example.com"}};
+	struct spec p = {.crtsh_id = 100,
+			 .serial = "00ab12cd",
+			 .ca_id = 1191,
+			 .is_precert = 1,
+			 .names = {"www.example.com"}};
+	struct spec c = {.crtsh_id = 101,
+			 .serial = "ab12cd",
+			 .ca_id = 1191,
+			 .is_precert = 0,
+			 .names = {"www.example.com"}};
+	struct spec other_ca = {.crtsh_id = 102,
+				.serial = "ab12cd",
+				.ca_id = 9999,
+				.names = {"www.example.com"}};
 
 	ensure(f->s, "example.com");
 	assert_int_equal(fx_ingest(f->s, &p, 10, &pre), CTMON_OK);
@@ -83,11 +93,17 @@ static void test_pair_by_issuer_dn_spellings(void **state)
 {
 	struct fx *f = *state;
 	struct ctm_ingest_result a, b;
-	struct spec p = {.log_id = "logA", .log_index = 5, .serial = "0101",
-			 .issuer = DIGICERT_CRTSH, .is_precert = 1,
+	struct spec p = {.log_id = "logA",
+			 .log_index = 5,
+			 .serial = "0101",
+			 .issuer = DIGICERT_CRTSH,
+			 .is_precert = 1,
 			 .names = {"a.example.com"}};
-	struct spec c = {.log_id = "logA", .log_index = 6, .serial = "101",
-			 .issuer = DIGICERT_ONELINE, .is_precert = 0,
+	struct spec c = {.log_id = "logA",
+			 .log_index = 6,
+			 .serial = "101",
+			 .issuer = DIGICERT_ONELINE,
+			 .is_precert = 0,
 			 .names = {"a.example.com"}};
 
 	assert_int_equal(fx_ingest(f->s, &p, 1, &a), CTMON_OK);
@@ -102,17 +118,21 @@ static void test_pair_by_tbs_hash_and_validity(void **state)
 {
 	struct fx *f = *state;
 	struct ctm_ingest_result a, b, c, d;
-	struct spec t1 = {.fingerprint = "f1", .tbs_hash = "ABCDEF",
+	struct spec t1 = {.fingerprint = "f1",
+			  .tbs_hash = "ABCDEF",
 			  .names = {"t.example.com"}};
-	struct spec t2 = {.fingerprint = "f2", .tbs_hash = "abcdef",
+	struct spec t2 = {.fingerprint = "f2",
+			  .tbs_hash = "abcdef",
 			  .names = {"t.example.com"}};
 	/* Neither serial nor TBS: issuer + validity + the same name set. */
-	struct spec v1 = {.fingerprint = "f3", .not_before = 5,
-			  .not_after = 9, .names = {"x.example.com",
-						    "y.example.com"}};
-	struct spec v2 = {.fingerprint = "f4", .not_before = 5,
-			  .not_after = 9, .names = {"y.example.com",
-						    "x.example.com"}};
+	struct spec v1 = {.fingerprint = "f3",
+			  .not_before = 5,
+			  .not_after = 9,
+			  .names = {"x.example.com", "y.example.com"}};
+	struct spec v2 = {.fingerprint = "f4",
+			  .not_before = 5,
+			  .not_after = 9,
+			  .names = {"y.example.com", "x.example.com"}};
 
 	assert_int_equal(fx_ingest(f->s, &t1, 1, &a), CTMON_OK);
 	assert_int_equal(fx_ingest(f->s, &t2, 1, &b), CTMON_OK);
@@ -130,16 +150,25 @@ static void test_dedup_by_log_entry_and_fingerprint(void **state)
 {
 	struct fx *f = *state;
 	struct ctm_ingest_result a, b, c, d;
-	struct spec log = {.log_id = "L1", .log_index = 77, .serial = "05",
-			   .fingerprint = "aa11", .names = {"l.example.com"}};
-	struct spec same_entry = {.log_id = "L1", .log_index = 77,
-				  .serial = "05", .names = {"l.example.com"}};
-	struct spec other_log = {.log_id = "L2", .log_index = 3, .serial = "05",
+	struct spec log = {.log_id = "L1",
+			   .log_index = 77,
+			   .serial = "05",
+			   .fingerprint = "aa11",
+			   .names = {"l.example.com"}};
+	struct spec same_entry = {.log_id = "L1",
+				  .log_index = 77,
+				  .serial = "05",
+				  .names = {"l.example.com"}};
+	struct spec other_log = {.log_id = "L2",
+				 .log_index = 3,
+				 .serial = "05",
 				 .fingerprint = "aa11",
 				 .names = {"l.example.com"}};
 	/* crt.sh later: same certificate by fingerprint; keeps its id. */
-	struct spec crtsh = {.crtsh_id = 555, .serial = "05",
-			     .fingerprint = "aa11", .names = {"l.example.com"}};
+	struct spec crtsh = {.crtsh_id = 555,
+			     .serial = "05",
+			     .fingerprint = "aa11",
+			     .names = {"l.example.com"}};
 
 	assert_int_equal(fx_ingest(f->s, &log, 1, &a), CTMON_OK);
 	assert_int_equal(fx_ingest(f->s, &same_entry, 1, &b), CTMON_OK);
@@ -160,8 +189,7 @@ static void test_dedup_by_log_entry_and_fingerprint(void **state)
 	assert_int_equal(d.cert_is_new, 0);
 }
 
-static int64_t names_json_is(struct ctm_store *s, int64_t id,
-			     const char *want)
+static int64_t names_json_is(struct ctm_store *s, int64_t id, const char *want)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t ok = 0;
@@ -186,14 +214,20 @@ static void test_names_union(void **state)
 	struct fx *f = *state;
 	struct ctm_ingest_result a, b, c;
 	struct ctmon_issuance *is = NULL;
-	struct spec p = {.crtsh_id = 1, .serial = "77", .ca_id = 5,
-			 .names = {"b.example.com", "a.example.com",
-				   "a.example.com"}};
-	struct spec q = {.crtsh_id = 2, .serial = "77", .ca_id = 5,
+	struct spec p = {
+		.crtsh_id = 1,
+		.serial = "77",
+		.ca_id = 5,
+		.names = {"b.example.com", "a.example.com", "a.example.com"}};
+	struct spec q = {.crtsh_id = 2,
+			 .serial = "77",
+			 .ca_id = 5,
 			 .names = {"c.example.com", "b.example.com"}};
 	/* crt.sh lists one certificate in several rows: same id, more
 	 * names. */
-	struct spec p_again = {.crtsh_id = 1, .serial = "77", .ca_id = 5,
+	struct spec p_again = {.crtsh_id = 1,
+			       .serial = "77",
+			       .ca_id = 5,
 			       .names = {"d.other.org"}};
 
 	ensure(f->s, "example.com");
@@ -220,9 +254,9 @@ static void test_names_union(void **state)
 	assert_int_equal(
 		fx_count(f->s, "SELECT count(*) FROM issuance_domains"), 2);
 
-	assert_int_equal(ctm_store_issuance_load(f->s, a.issuance_id,
-						 "other.org", &is),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_issuance_load(f->s, a.issuance_id, "other.org", &is),
+		CTMON_OK);
 	assert_string_equal(is->domain, "other.org");
 	assert_int_equal(is->n_names, 1);
 	assert_string_equal(is->names[0], "d.other.org");
@@ -237,13 +271,18 @@ static void test_issuance_load(void **state)
 	struct fx *f = *state;
 	struct ctm_ingest_result r;
 	struct ctmon_issuance *is = NULL;
-	struct spec sp = {.crtsh_id = 9, .serial = "0f", .ca_id = 3,
-			  .issuer = DIGICERT_CRTSH, .not_before = 1000,
-			  .not_after = 2000, .is_precert = 0,
-			  .log_id = "LOG", .log_index = 12,
-			  .fingerprint = "beef",
-			  .names = {"*.example.com", "example.com",
-				    "notexample.com"}};
+	struct spec sp = {
+		.crtsh_id = 9,
+		.serial = "0f",
+		.ca_id = 3,
+		.issuer = DIGICERT_CRTSH,
+		.not_before = 1000,
+		.not_after = 2000,
+		.is_precert = 0,
+		.log_id = "LOG",
+		.log_index = 12,
+		.fingerprint = "beef",
+		.names = {"*.example.com", "example.com", "notexample.com"}};
 
 	ensure(f->s, "example.com");
 	assert_int_equal(fx_ingest(f->s, &sp, 1, &r), CTMON_OK);
@@ -269,9 +308,9 @@ static void test_issuance_load(void **state)
 	ctm_store_issuance_free(is);
 
 	is = (struct ctmon_issuance *)1;
-	assert_int_equal(ctm_store_issuance_load(f->s, 999999, "example.com",
-						 &is),
-			 CTMON_ENOTFOUND);
+	assert_int_equal(
+		ctm_store_issuance_load(f->s, 999999, "example.com", &is),
+		CTMON_ENOTFOUND);
 	assert_null(is);
 }
 
@@ -279,8 +318,8 @@ static void test_subdomain_touch(void **state)
 {
 	struct fx *f = *state;
 	struct ctm_ingest_result r;
-	struct spec sp = {.crtsh_id = 1, .serial = "01",
-			  .names = {"www.example.com"}};
+	struct spec sp = {
+		.crtsh_id = 1, .serial = "01", .names = {"www.example.com"}};
 	int is_new = -1;
 
 	assert_int_equal(fx_ingest(f->s, &sp, 1, &r), CTMON_OK);
@@ -347,16 +386,16 @@ static void test_subdomain_foreach(void **state)
 	assert_int_equal(ctm_store_subdomain_touch(f->s, "a.org", "y.a.org", 0,
 						   1, &is_new),
 			 CTMON_OK);
-	assert_int_equal(ctm_store_subdomain_foreach(f->s, NULL, collect_sub,
-						     &seen),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_subdomain_foreach(f->s, NULL, collect_sub, &seen),
+		CTMON_OK);
 	assert_int_equal(seen.n, 2);
 	assert_string_equal(seen.names[0], "a.org/y.a.org");
 	assert_string_equal(seen.names[1], "b.org/x.b.org");
 	memset(&seen, 0, sizeof seen);
-	assert_int_equal(ctm_store_subdomain_foreach(f->s, "b.org",
-						     collect_sub, &seen),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_subdomain_foreach(f->s, "b.org", collect_sub, &seen),
+		CTMON_OK);
 	assert_int_equal(seen.n, 1);
 }
 
@@ -385,8 +424,11 @@ static void ingest_validity(struct ctm_store *s, int64_t crtsh,
 {
 	struct ctm_ingest_result r;
 	char serial[16];
-	struct spec sp = {.crtsh_id = crtsh, .ca_id = 1, .not_before = 1,
-			  .not_after = na, .names = {name}};
+	struct spec sp = {.crtsh_id = crtsh,
+			  .ca_id = 1,
+			  .not_before = 1,
+			  .not_after = na,
+			  .names = {name}};
 
 	snprintf(serial, sizeof serial, "%llx", (unsigned long long)crtsh);
 	sp.serial = serial;
@@ -415,9 +457,9 @@ static void test_foreach_issuance_range(void **state)
 	assert_string_equal(w.seen[0], "example.com:200");
 
 	memset(&w, 0, sizeof w);
-	assert_int_equal(ctm_store_foreach_issuance(f->s, NULL, 0, 1000,
-						    collect, &w),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_foreach_issuance(f->s, NULL, 0, 1000, collect, &w),
+		CTMON_OK);
 	assert_int_equal(w.n, 4); /* unrelated.net is not monitored */
 	assert_string_equal(w.seen[0], "example.com:100");
 	assert_string_equal(w.seen[1], "example.com:200");
@@ -442,9 +484,9 @@ static void test_foreach_issuance_range(void **state)
 	/* Monitoring it from now on links what is already stored. */
 	ensure(f->s, "unrelated.net");
 	memset(&w, 0, sizeof w);
-	assert_int_equal(ctm_store_foreach_issuance(f->s, NULL, 0, 1000,
-						    collect, &w),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_foreach_issuance(f->s, NULL, 0, 1000, collect, &w),
+		CTMON_OK);
 	assert_int_equal(w.n, 5);
 	assert_string_equal(w.seen[4], "unrelated.net:250");
 }
@@ -461,9 +503,9 @@ static int nested(void *ctx, const struct ctmon_issuance *is)
 						    1000, collect, &inner),
 			 CTMON_OK);
 	w->nested_n += inner.n;
-	assert_int_equal(ctm_store_issuance_load(w->s, is->id, is->domain,
-						 &again),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_issuance_load(w->s, is->id, is->domain, &again),
+		CTMON_OK);
 	assert_int_equal(again->id, is->id);
 	ctm_store_issuance_free(again);
 	w->n++;
@@ -491,12 +533,21 @@ static void test_name_covered_until(void **state)
 {
 	struct fx *f = *state;
 	struct ctm_ingest_result wild, exact, future;
-	struct spec w = {.crtsh_id = 1, .serial = "01", .not_before = 100,
-			 .not_after = 1000, .names = {"*.example.com"}};
-	struct spec e = {.crtsh_id = 2, .serial = "02", .not_before = 100,
-			 .not_after = 500, .names = {"www.example.com"}};
-	struct spec fut = {.crtsh_id = 3, .serial = "03", .not_before = 5000,
-			   .not_after = 9000, .names = {"www.example.com"}};
+	struct spec w = {.crtsh_id = 1,
+			 .serial = "01",
+			 .not_before = 100,
+			 .not_after = 1000,
+			 .names = {"*.example.com"}};
+	struct spec e = {.crtsh_id = 2,
+			 .serial = "02",
+			 .not_before = 100,
+			 .not_after = 500,
+			 .names = {"www.example.com"}};
+	struct spec fut = {.crtsh_id = 3,
+			   .serial = "03",
+			   .not_before = 5000,
+			   .not_after = 9000,
+			   .names = {"www.example.com"}};
 	int64_t until = -1;
 
 	assert_int_equal(fx_ingest(f->s, &w, 1, &wild), CTMON_OK);

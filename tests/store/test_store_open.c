@@ -11,10 +11,10 @@ static void test_fresh_db_is_migrated(void **state)
 {
 	struct fx *f = *state;
 	static const char *const tables[] = {
-		"domains",       "issuances",      "certificates",
+		"domains",	     "issuances",	 "certificates",
 		"certificate_names", "issuance_domains", "subdomains",
-		"authorized_cas", "alerts",        "outbox",
-		"source_cursors", "plugin_state"};
+		"authorized_cas",    "alerts",		 "outbox",
+		"source_cursors",    "plugin_state"};
 	char sql[160];
 
 	assert_int_equal(pragma_int(f->s, "PRAGMA user_version"), 1);
@@ -29,10 +29,10 @@ static void test_fresh_db_is_migrated(void **state)
 			 tables[i]);
 		assert_int_equal(fx_count(f->s, sql), 1);
 	}
-	assert_int_equal(
-		fx_count(f->s, "SELECT count(*) FROM sqlite_master WHERE "
-			       "name = 'certificate_names_name'"),
-		1);
+	assert_int_equal(fx_count(f->s,
+				  "SELECT count(*) FROM sqlite_master WHERE "
+				  "name = 'certificate_names_name'"),
+			 1);
 }
 
 static void test_wal_mode(void **state)
@@ -57,16 +57,16 @@ static void test_reopen_keeps_data(void **state)
 	int baselined = -1;
 
 	assert_int_equal(ctm_store_begin(f->s), CTMON_OK);
-	assert_int_equal(ctm_store_domain_ensure(f->s, "example.com", 100,
-						 &baselined),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_domain_ensure(f->s, "example.com", 100, &baselined),
+		CTMON_OK);
 	assert_int_equal(baselined, 0);
 	assert_int_equal(ctm_store_cursor_set(f->s, "crtsh", "example.com",
 					      "12345", 100),
 			 CTMON_OK);
-	assert_int_equal(ctm_store_domain_set_baselined(f->s, "example.com",
-							200),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_domain_set_baselined(f->s, "example.com", 200),
+		CTMON_OK);
 	assert_int_equal(ctm_store_commit(f->s), CTMON_OK);
 	ctm_store_close(f->s);
 	f->s = NULL;
@@ -77,9 +77,9 @@ static void test_reopen_keeps_data(void **state)
 			 CTMON_OK);
 	assert_string_equal(v, "12345");
 	free(v);
-	assert_int_equal(ctm_store_domain_ensure(f->s, "example.com", 300,
-						 &baselined),
-			 CTMON_OK);
+	assert_int_equal(
+		ctm_store_domain_ensure(f->s, "example.com", 300, &baselined),
+		CTMON_OK);
 	assert_int_equal(baselined, 1);
 }
 
@@ -182,10 +182,10 @@ static void test_savepoint_rollback_to_discards_ingest(void **state)
 {
 	struct fx *f = *state;
 	struct ctm_ingest_result res;
-	struct spec kept = {.crtsh_id = 1, .serial = "01",
-			    .names = {"a.example.com"}};
-	struct spec dropped = {.crtsh_id = 2, .serial = "02",
-			       .names = {"b.example.com"}};
+	struct spec kept = {
+		.crtsh_id = 1, .serial = "01", .names = {"a.example.com"}};
+	struct spec dropped = {
+		.crtsh_id = 2, .serial = "02", .names = {"b.example.com"}};
 	char *v = NULL;
 	int b;
 
@@ -237,10 +237,10 @@ static void test_savepoint_name_checked(void **state)
 			 CTMON_EINVAL);
 	assert_int_equal(ctm_store_savepoint(f->s, ""), CTMON_EINVAL);
 	assert_int_equal(ctm_store_savepoint(f->s, NULL), CTMON_EINVAL);
-	assert_int_equal(
-		fx_count(f->s, "SELECT count(*) FROM sqlite_master WHERE "
-			       "name = 'alerts'"),
-		1);
+	assert_int_equal(fx_count(f->s,
+				  "SELECT count(*) FROM sqlite_master WHERE "
+				  "name = 'alerts'"),
+			 1);
 }
 
 static void test_second_connection_reads_during_write(void **state)
