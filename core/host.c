@@ -217,6 +217,19 @@ static int host_emit_alert(struct ctmon_alert_sink *s,
 	return ctm_engine_store_alert(s, a);
 }
 
+/* A source's alert goes through the check path with the source's
+ * instance as the raiser; it concerns no issuance. */
+static int host_source_alert(struct ctmon_emitter *e,
+			     const struct ctmon_alert *a)
+{
+	struct ctmon_alert_sink sink = {e->eng, e->src, NULL};
+
+	if (!a || a->size < offsetof(struct ctmon_alert, created_at) ||
+	    !a->type || !a->domain || !a->key || a->issuance_id != 0)
+		return CTMON_EINVAL;
+	return ctm_engine_store_alert(&sink, a);
+}
+
 static int host_watch_add(struct ctmon_watch_builder *b,
 			  const struct ctmon_watch_entry *in)
 {
@@ -343,4 +356,5 @@ const struct ctmon_host_api ctm_host_api = {
 	.dn_equal = ctm_dn_equal,
 	.foreach_issuance = host_foreach_issuance,
 	.name_covered_until = host_name_covered_until,
+	.source_alert = host_source_alert,
 };

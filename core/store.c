@@ -29,12 +29,12 @@ int ctm_store_domains(struct ctm_store *s, char ***out)
 		return CTMON_EIO;
 	v = calloc(1, sizeof *v);
 	if (!v) {
-		rc = CTMON_ENOMEM;
+		rc = ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 		goto out;
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if (ctm_strv_push(&v, ctm_col_text(st, 0)) != 0) {
-			rc = CTMON_ENOMEM;
+			rc = ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 			goto out;
 		}
 	if (step != SQLITE_DONE)
@@ -148,7 +148,8 @@ static int pair_get(struct ctm_store *s, enum ctm_stmt_slot slot,
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*value = ctm_strdup(ctm_col_text(st, 0));
-		rc = *value ? CTMON_OK : CTMON_ENOMEM;
+		rc = *value ? CTMON_OK
+			    : ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 	} else if (step == SQLITE_DONE) {
 		rc = CTMON_ENOTFOUND;
 	} else {
@@ -350,8 +351,10 @@ static int build_issuance_key(struct ctm_store *s, const struct ctmon_cert *c,
 			ctm_buf_puts(b, s->sorted[i]);
 		}
 	}
-	return b->oom ? ctm_store_failf(s, CTMON_ENOMEM, "out of memory")
-		      : CTMON_OK;
+	if (!b->oom)
+		return CTMON_OK;
+	ctm_buf_free(b); /* oom is sticky; start afresh */
+	return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 }
 
 /* 1 if s needs no JSON escaping - every normalised host name. */
@@ -694,8 +697,10 @@ int ctm_store_ingest(struct ctm_store *s, const struct ctm_cert_in *in,
 	if (rc != CTMON_OK)
 		return rc;
 	build_names_json(s, s->sorted, n);
-	if (s->json.oom)
+	if (s->json.oom) {
+		ctm_buf_free(&s->json); /* oom is sticky; start afresh */
 		return ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+	}
 	rc = find_cert(s, in->src, &res->cert_id, &res->issuance_id, &same);
 	if (rc == CTMON_OK)
 		return same ? CTMON_OK
@@ -762,7 +767,7 @@ int ctm_store_subdomain_touch(struct ctm_store *s, const char *domain,
 		return rc;
 	}
 	st = ctm_stmt_get(
-		s, ST_SUB_INSERT,
+		s, ST_SUB_TOUCH,
 		"INSERT INTO subdomains (domain, name, first_seen,"
 		" last_seen, first_issuance_id) VALUES (?, ?, ?, ?, ?)");
 	if (!st)
@@ -773,7 +778,7 @@ int ctm_store_subdomain_touch(struct ctm_store *s, const char *domain,
 	ctm_bind_int64(st, 4, now);
 	ctm_bind_int64_or_null(st, 5, issuance_id > 0 ? issuance_id : 0, 0);
 	rc = ctm_stmt_exec(s, st, "recording a subdomain");
-	ctm_stmt_put(s, ST_SUB_INSERT, st);
+	ctm_stmt_put(s, ST_SUB_TOUCH, st);
 	if (rc == CTMON_OK)
 		*is_new = 1;
 	return rc;

@@ -35,7 +35,7 @@ extern "C" {
 
 /* ABI version, independent of the product version.  Since ABI 1.0. */
 #define CTMON_PLUGIN_ABI_MAJOR 1
-#define CTMON_PLUGIN_ABI_MINOR 0
+#define CTMON_PLUGIN_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define CTMON_EXPORT __attribute__((visibility("default")))
@@ -385,6 +385,14 @@ struct ctmon_host_api {
 	 * and whose not_before <= now; 0 if none.  1.0 */
 	int (*name_covered_until)(struct ctmon_host *h, const char *name,
 				  int64_t except_issuance, int64_t *until);
+
+	/* Sources: an alert about the source itself, not an issuance (a CT
+	 * log that misbehaves, an entry that cannot be parsed).  Stored and
+	 * queued like a check's alert, in the cycle's transaction but outside
+	 * any batch, so aborting a batch keeps it.  issuance_id must be 0.
+	 * Since ABI 1.1. */
+	int (*source_alert)(struct ctmon_emitter *e,
+			    const struct ctmon_alert *a);
 };
 
 /* True when the host table has `member` (it may be older).  1.0 */
