@@ -244,58 +244,44 @@ int ctm_engine_in_baseline(const struct ctm_engine *e, const char *domain)
 
 void ctm_engine_drop_pending(struct ctm_engine *e, size_t mark)
 {
-	while (e->n_pending > mark) {
-		struct ctm_pending *p = &e->pending[--e->n_pending];
-		free(p->domain);
-		ctm_strv_free(p->new_names);
-	}
+	if (e->n_pending > mark)
+		e->n_pending = mark;
 }
 
 static void free_pending(struct ctm_engine *e)
 {
-	ctm_engine_drop_pending(e, 0);
 	free(e->pending);
 	e->pending = NULL;
 	e->n_pending = e->cap_pending = 0;
 }
 
-/* The pending entry for (issuance, domain), created if needed. */
-static struct ctm_pending *pending_for(struct ctm_engine *e, int64_t id,
-				       const char *domain, int fresh,
-				       int create)
+/* Queues (issuance, domain) for the checks unless it already is.  Entries
+ * of one ingest sit at the tail; an older issuance gaining names (rare)
+ * may be anywhere, so only then is everything scanned. */
+static int queue_pending(struct ctm_engine *e, int64_t id,
+			 const char *domain, int fresh)
 {
 	struct ctm_pending *p;
 
-	/* Entries of one ingest are at the tail; an older issuance gaining
-	 * names (rare) may be anywhere, so only then scan everything. */
 	for (size_t i = e->n_pending; i-- > 0;) {
 		if (e->pending[i].issuance_id == id &&
-		    strcmp(e->pending[i].domain, domain) == 0)
-			return &e->pending[i];
+		    e->pending[i].domain == domain)
+			return CTMON_OK;
 		if (fresh && e->pending[i].issuance_id != id)
 			break;
 	}
-	if (!create)
-		return NULL;
 	if (e->n_pending == e->cap_pending) {
-		size_t cap = e->cap_pending ? e->cap_pending * 2 : 64;
+		size_t cap = e->cap_pending ? e->cap_pending * 2 : 256;
 		p = realloc(e->pending, cap * sizeof *p);
 		if (!p)
-			return NULL;
+			return CTMON_ENOMEM;
 		e->pending = p;
 		e->cap_pending = cap;
 	}
-	p = &e->pending[e->n_pending];
-	p->issuance_id = id;
-	p->new_names = calloc(1, sizeof(char *));
-	p->domain = strdup(domain);
-	if (!p->domain || !p->new_names) {
-		free(p->domain);
-		free(p->new_names);
-		return NULL;
-	}
+	e->pending[e->n_pending].issuance_id = id;
+	e->pending[e->n_pending].domain = domain;
 	e->n_pending++;
-	return p;
+	return CTMON_OK;
 }
 
 /* Normalised, unique host names of a record: SAN names plus the CN. */
@@ -343,19 +329,15 @@ static void run_on_any(struct ctm_engine *e, const struct ctmon_cert *c)
 static int track_domain(struct ctm_engine *e, const char *domain,
 			char **names, const struct ctm_ingest_result *res)
 {
-	struct ctm_pending *p = NULL;
-	int rc;
+	int queued = 0, under = 0, rc;
 
-	if (res->issuance_is_new) {
-		p = pending_for(e, res->issuance_id, domain, 1, 1);
-		if (!p)
-			return CTMON_ENOMEM;
-	}
 	for (size_t i = 0; names[i]; i++) {
 		const char *base = ctm_name_base(names[i]);
 		int is_new = 0;
-		if (!ctm_name_under(names[i], domain) ||
-		    strcmp(base, domain) == 0)
+		if (!ctm_name_under(names[i], domain))
+			continue;
+		under = 1;
+		if (strcmp(base, domain) == 0)
 			continue;
 		rc = ctm_store_subdomain_touch(e->store, domain, base,
 					       res->issuance_id, e->now,
@@ -366,12 +348,16 @@ static int track_domain(struct ctm_engine *e, const char *domain,
 			continue;
 		if (e->st)
 			e->st->new_subdomains++;
-		if (!p)
-			p = pending_for(e, res->issuance_id, domain,
-					res->issuance_is_new, 1);
-		if (!p || ctm_strv_push(&p->new_names, base) != 0)
-			return CTMON_ENOMEM;
+		if (!queued) {
+			rc = queue_pending(e, res->issuance_id, domain,
+					   res->issuance_is_new);
+			if (rc != CTMON_OK)
+				return rc;
+			queued = 1;
+		}
 	}
+	if (res->issuance_is_new && under && !queued)
+		return queue_pending(e, res->issuance_id, domain, 1);
 	return CTMON_OK;
 }
 
@@ -413,9 +399,11 @@ int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c)
 		e->st->new_certs += res.cert_is_new;
 		e->st->new_issuances += res.issuance_is_new;
 	}
-	/* A record stored before teaches nothing new. */
+	/* A record that adds no name to a known issuance (the final
+	 * certificate of a precertificate, a record seen before) teaches
+	 * nothing new. */
 	for (size_t d = 0; d < e->cfg->n_domains && rc == CTMON_OK &&
-			   res.cert_is_new;
+			   (res.issuance_is_new || res.names_added > 0);
 	     d++)
 		rc = track_domain(e, e->cfg->domains[d], names, &res);
 out:
@@ -672,16 +660,21 @@ static void run_checks(struct ctm_engine *e)
 	for (size_t p = 0; p < e->n_pending && !ctm_engine_stopping(); p++) {
 		struct ctm_pending *pd = &e->pending[p];
 		struct ctmon_issuance *is = NULL;
+		char **new_names = NULL;
 		if (ctm_store_issuance_load(e->store, pd->issuance_id,
-					    pd->domain, &is) != CTMON_OK) {
+					    pd->domain, &is) != CTMON_OK ||
+		    ctm_store_subdomains_first_in(e->store, pd->domain,
+						  pd->issuance_id, e->now,
+						  &new_names) != CTMON_OK) {
 			ctm_err("cannot load issuance %lld: %s",
 				(long long)pd->issuance_id,
 				ctm_store_errmsg(e->store));
+			ctm_store_issuance_free(is);
 			e->st->check_failures++;
 			continue;
 		}
-		is->new_names = (const char *const *)pd->new_names;
-		is->n_new_names = ctm_strv_len(pd->new_names);
+		is->new_names = (const char *const *)new_names;
+		is->n_new_names = ctm_strv_len(new_names);
 		is->baseline = ctm_engine_in_baseline(e, pd->domain);
 		for (size_t i = 0; i < e->n_checks; i++) {
 			struct ctm_rt *rt = &e->checks[i];
@@ -701,6 +694,7 @@ static void run_checks(struct ctm_engine *e)
 		is->new_names = NULL;
 		is->n_new_names = 0;
 		ctm_store_issuance_free(is);
+		ctm_strv_free(new_names);
 	}
 	for (size_t i = 0; i < e->n_checks; i++) {
 		struct ctm_rt *rt = &e->checks[i];

@@ -31,11 +31,12 @@ struct ctm_rt {
 	int started;
 };
 
-/* An issuance found new in this cycle, waiting for the checks. */
+/* An issuance found new in this cycle (or bringing new names), waiting
+ * for the checks.  Kept small: a backfill queues millions; the names it
+ * brought are read back from the store when the checks run. */
 struct ctm_pending {
 	int64_t issuance_id;
-	char *domain;
-	char **new_names;   /* NULL-terminated */
+	const char *domain; /* one of cfg->domains */
 };
 
 /* The watch set: monitored domains plus patterns checks asked for. */

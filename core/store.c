@@ -813,6 +813,41 @@ int ctm_store_subdomain_set_dns(struct ctm_store *s, const char *domain,
 	return rc;
 }
 
+int ctm_store_subdomains_first_in(struct ctm_store *s, const char *domain,
+				  int64_t issuance_id, int64_t now,
+				  char ***names)
+{
+	sqlite3_stmt *st;
+	char **v = NULL;
+	int rc = CTMON_OK, step;
+
+	*names = NULL;
+	st = ctm_stmt_get(s, ST_SUB_FIRST_IN,
+			  "SELECT name FROM subdomains WHERE domain = ? AND "
+			  "first_issuance_id = ? AND first_seen = ? "
+			  "ORDER BY name");
+	if (!st)
+		return CTMON_EIO;
+	ctm_bind_text(st, 1, domain);
+	ctm_bind_int64(st, 2, issuance_id);
+	ctm_bind_int64(st, 3, now);
+	v = calloc(1, sizeof *v);
+	if (!v)
+		rc = ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+	while (rc == CTMON_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		if (ctm_strv_push(&v, (const char *)sqlite3_column_text(st, 0)))
+			rc = ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
+	if (rc == CTMON_OK && step != SQLITE_DONE)
+		rc = ctm_store_fail(s, "listing new subdomains");
+	ctm_stmt_put(s, ST_SUB_FIRST_IN, st);
+	if (rc != CTMON_OK) {
+		ctm_strv_free(v);
+		return rc;
+	}
+	*names = v;
+	return CTMON_OK;
+}
+
 int ctm_store_subdomain_foreach(struct ctm_store *s, const char *domain,
 				int (*fn)(void *ctx,
 					  const struct ctm_subdomain *sd),

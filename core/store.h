@@ -99,6 +99,13 @@ int ctm_store_subdomain_foreach(struct ctm_store *s, const char *domain,
 					  const struct ctm_subdomain *sd),
 				void *ctx);
 
+/* Names of `domain` first seen at `now` through issuance `issuance_id`
+ * (the cycle's new subdomains of that issuance), as a NULL-terminated list
+ * the caller frees with ctm_strv_free. */
+int ctm_store_subdomains_first_in(struct ctm_store *s, const char *domain,
+				  int64_t issuance_id, int64_t now,
+				  char ***names);
+
 /* Loads a stored issuance as checks see it; free with
  * ctm_store_issuance_free. */
 int ctm_store_issuance_load(struct ctm_store *s, int64_t issuance_id,

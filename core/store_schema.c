@@ -97,6 +97,9 @@ static const char schema_v1[] =
 	" cname TEXT,"
 	" resolved_at INTEGER,"
 	" PRIMARY KEY (domain, name)) WITHOUT ROWID;"
+	/* The checks ask which names an issuance brought first. */
+	"CREATE INDEX subdomains_first_issuance ON "
+	"subdomains(first_issuance_id);"
 
 	/* NULL domain = global, NULL ca_id / dn_canonical = not matched on.
 	 * SQLite treats NULLs as distinct in UNIQUE, so uniqueness is an
