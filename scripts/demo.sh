@@ -15,13 +15,24 @@ work=$(mktemp -d)
 trap 'kill $srv 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 tests/servers/crtsh_server.py --data samples/crtsh --port-file "$work/port" &
 srv=$!
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+# DNS answers come from a local dnsmasq with sample records (support.* is
+# a dangling CNAME, dev.* does not exist): no resolver outside is asked.
+dport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+  --listen-address=127.0.0.1 --bind-interfaces --port="$dport" --user="$(id -un)" \
+  --pid-file= --addn-hosts="$PWD/samples/dns/example.com.hosts" \
+  --cname=support.example.com,gone.example.com --local=/example.com/ &
+dns=$!
+trap 'kill $srv $dns 2>/dev/null || true; rm -rf "$work"' EXIT
+dns_up() { ! python3 -c "import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $dport))" 2>/dev/null; }
+for _ in $(seq 50); do [ -s "$work/port" ] && dns_up && break; sleep 0.1; done
 port=$(cat "$work/port")
 cat > "$out/ctmon.cfg" <<CFG
 # Demo configuration: crt.sh is replaced by the local server on port $port.
 database = "$out/ct_monitor.db";
 domains = [ "example.com" ];
 notify_baseline = true;   # show the first cycle's findings on stdout
+dns_servers = [ "127.0.0.1:$dport" ];
 sources = ( { plugin = "crtsh"; config = { url = "http://127.0.0.1:$port/"; }; } );
 CFG
 ./build/bin/ctmon --config "$out/ctmon.cfg" --report "$out/report.json"
