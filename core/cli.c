@@ -27,6 +27,7 @@ void ctm_cli_usage(FILE *fp)
 "  --resolve-dns         resolve discovered subdomains (default)\n"
 "  --no-resolve-dns      do not resolve subdomains\n"
 "  --typosquats          enable the typosquat check plugin\n"
+"  --list-candidates D   print the typosquat candidates of domain D, then exit\n"
 "  --webhook URL         add the webhook notifier (or $CTMON_WEBHOOK_URL)\n"
 "  --auto-baseline       record every CA seen so far as authorised\n"
 "  --add-ca NAME ID      authorise a CA by name and crt.sh CA id, then exit\n"
@@ -133,6 +134,8 @@ static int parse_one(int argc, char **argv, int *i, struct ctm_cli *c)
 		return set_flag(&c->resolve_dns, 0);
 	if (FLAG("--typosquats"))
 		return set_flag(&c->typosquats, 1);
+	if (FLAG("--list-candidates"))
+		return need_value(argc, argv, i, &c->list_candidates);
 	if (FLAG("--webhook"))
 		return need_value(argc, argv, i, &c->webhook);
 	if (FLAG("--auto-baseline"))
@@ -407,13 +410,10 @@ int ctm_cli_apply(const struct ctm_cli *c, struct ctm_config *cfg,
 	}
 	if (c->resolve_dns >= 0)
 		cfg->resolve_dns = c->resolve_dns;
-	if (c->resolve_dns == 1)
-		ctm_warn("--resolve-dns: DNS resolution is not built into this "
-			 "ctmon yet; subdomains are stored without DNS status");
 	rc = apply_sources(c, cfg, err);
 	if (rc != CTMON_OK)
 		return rc;
-	if (c->typosquats) {
+	if (c->typosquats || c->list_candidates) {
 		struct ctm_instance *t =
 			ctm_config_find(cfg, CTMON_KIND_CHECK, "typosquat");
 		if (!t)

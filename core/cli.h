@@ -26,6 +26,7 @@ struct ctm_cli {
 	int64_t interval;       /* -1 = unset */
 	int resolve_dns;        /* -1 unset, 0, 1 */
 	int typosquats;
+	const char *list_candidates; /* --list-candidates DOMAIN */
 	const char *webhook;
 	int auto_baseline;
 	const char *add_ca_name;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns.h"
 #include "log.h"
 #include "names.h"
 #include "util.h"
@@ -561,6 +562,54 @@ static int read_bool(int *dst, const config_setting_t *s,
 	return CTMON_OK;
 }
 
+/* An integer key within [min, max]. */
+static int int_in_range(int64_t *dst, const config_setting_t *s, int64_t min,
+			int64_t max, const char *unit, struct ctm_error *err)
+{
+	int64_t v;
+
+	if (!is_int(s))
+		return wrong_type(err, s, "", config_setting_name(s), "int");
+	v = config_setting_get_int64(s);
+	if (v < min || v > max)
+		return set_error(err, s,
+				 "key \"%s\": must be between %lld and %lld%s",
+				 config_setting_name(s), (long long)min,
+				 (long long)max, unit);
+	*dst = v;
+	return CTMON_OK;
+}
+
+/* dns_servers: each entry an IP with an optional port, checked here so a
+ * typo is reported with its line, not when the first cycle resolves. */
+static int read_dns_servers(struct ctm_config *c, const config_setting_t *s,
+			    struct ctm_error *err)
+{
+	char **v = NULL;
+	int rc = read_strings(s, "", "dns_servers", 0, &v, err);
+
+	if (rc != CTMON_OK)
+		return rc;
+	for (int i = 0; v[i]; i++)
+		if (ctm_dns_server_valid(v[i]) != 0) {
+			rc = set_error(err,
+				       config_setting_get_elem(s, (unsigned)i),
+				       "key \"dns_servers\": \"%s\" is not an "
+				       "IP address with an optional port "
+				       "(\"127.0.0.1:5353\", \"[::1]:53\")",
+				       v[i]);
+			ctm_strv_free(v);
+			return rc;
+		}
+	ctm_strv_free(c->dns_servers);
+	c->dns_servers = NULL;
+	if (v[0])
+		c->dns_servers = v;
+	else
+		ctm_strv_free(v);
+	return CTMON_OK;
+}
+
 static int apply_key(struct ctm_config *c, config_setting_t *s,
 		     struct ctm_error *err)
 {
@@ -599,13 +648,18 @@ static int apply_key(struct ctm_config *c, config_setting_t *s,
 		c->n_domains = ctm_strv_len(v);
 		return CTMON_OK;
 	}
-	if (!strcmp(key, "dns_servers")) {
-		/* Accepted for the DNS feature to come; nothing reads it. */
-		char **v = NULL;
-		int rc = read_strings(s, "", key, 0, &v, err);
-		ctm_strv_free(v);
-		return rc;
-	}
+	if (!strcmp(key, "dns_servers"))
+		return read_dns_servers(c, s, err);
+	if (!strcmp(key, "dns_concurrency"))
+		return int_in_range(&c->dns_concurrency, s, 1, 10000, "", err);
+	if (!strcmp(key, "dns_timeout_ms"))
+		return int_in_range(&c->dns_timeout_ms, s, 1, 600000,
+				    " (milliseconds)", err);
+	if (!strcmp(key, "dns_retries"))
+		return int_in_range(&c->dns_retries, s, 0, 10, "", err);
+	if (!strcmp(key, "dns_max_age"))
+		return int_in_range(&c->dns_max_age, s, 0, INT32_MAX,
+				    " (seconds; 0 = never)", err);
 	if (!strcmp(key, "sources"))
 		return parse_list(c, CTMON_KIND_SOURCE, s, err);
 	if (!strcmp(key, "checks"))
@@ -617,7 +671,8 @@ static const char *const top_keys[] = {
 	"database",	"domains",     "interval",  "timeout",
 	"plugin_dir",	"notify_baseline", "resolve_dns", "report",
 	"log_level",	"dns_servers", "sources",   "checks",
-	"notifiers",	NULL};
+	"notifiers",	"dns_concurrency", "dns_timeout_ms", "dns_retries",
+	"dns_max_age",	NULL};
 
 static int apply_root(struct ctm_config *c, config_setting_t *root,
 		      struct ctm_error *err)
@@ -710,6 +765,9 @@ int ctm_config_load(const char *path, struct ctm_config **out,
 	c->interval = 900;
 	c->timeout = 30;
 	c->resolve_dns = 1;
+	c->dns_concurrency = 64;
+	c->dns_retries = 2;
+	c->dns_max_age = 7 * 86400;
 	if (!c->database || !c->log_level || !c->domains ||
 	    (path && !(c->path = strdup(path)))) {
 		oom(err, path ? path : CTM_CFG_BUILTIN);
@@ -744,6 +802,7 @@ void ctm_config_free(struct ctm_config *c)
 	instances_free(c->checks, c->n_checks);
 	instances_free(c->notifiers, c->n_notifiers);
 	ctm_strv_free(c->domains);
+	ctm_strv_free(c->dns_servers);
 	free(c->path);
 	free(c->database);
 	free(c->plugin_dir);

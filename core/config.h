@@ -46,6 +46,14 @@ struct ctm_config {
 	char *plugin_dir;      /* NULL = compiled-in dir */
 	int notify_baseline;   /* default 0 */
 	int resolve_dns;       /* default 1 */
+	/* DNS resolution (docs/dns.md) */
+	char **dns_servers;    /* NULL-terminated "ip[:port]"; NULL = the
+	                          system's resolvers */
+	int64_t dns_concurrency; /* names in flight; default 64 */
+	int64_t dns_timeout_ms;  /* per name; 0 = min(timeout, 5 s) */
+	int64_t dns_retries;     /* default 2 */
+	int64_t dns_max_age;     /* seconds until a result is asked again;
+	                            default 7 days; 0 = never */
 	char *report;          /* NULL = no report */
 	char *log_level;       /* "info" */
 	struct ctm_instance *sources;

@@ -150,6 +150,7 @@ static void destroy_instance(struct ctm_rt *rt)
 		d->stop(rt->state);
 	d->destroy(rt->state);
 	rt->created = 0;
+	ctm_host_dns_release(&rt->host);
 }
 
 static int create_kind(struct ctm_engine *e, struct ctm_instance *insts,
@@ -616,6 +617,31 @@ static int build_watch(struct ctm_engine *e, struct ctmon_watch *w)
 	return CTMON_OK;
 }
 
+int ctm_engine_print_watch(struct ctm_engine *e, FILE *fp, size_t *n)
+{
+	struct ctm_cycle_stats st;
+	struct ctmon_watch w;
+	int rc;
+
+	memset(&st, 0, sizeof st);
+	memset(&w, 0, sizeof w);
+	*n = 0;
+	e->st = &st;
+	rc = build_watch(e, &w);
+	for (size_t i = 0; rc == CTMON_OK && i < w.n; i++) {
+		if (strcmp(w.entries[i].tag, "domain") == 0)
+			continue;
+		fprintf(fp, "%s\t%s\n", w.entries[i].pattern,
+			w.entries[i].tag);
+		(*n)++;
+	}
+	if (rc == CTMON_OK && st.check_failures)
+		rc = CTMON_EIO;
+	e->st = NULL;
+	watch_free(&w);
+	return rc;
+}
+
 /* Runs one source; its implicit batch commits only if collect succeeds. */
 static void run_source(struct ctm_engine *e, struct ctm_rt *rt,
 		       const struct ctmon_watch *w)
@@ -767,6 +793,10 @@ int ctm_engine_cycle(struct ctm_engine *e, struct ctm_cycle_stats *st)
 		if (e->sources[i].created)
 			run_source(e, &e->sources[i], &w);
 	rc = finish_domains(e);
+	/* New subdomains get their DNS results before the checks see
+	 * them (new_subdomain puts them in its alert). */
+	if (rc == CTMON_OK && !ctm_engine_stopping())
+		rc = ctm_engine_resolve_dns(e);
 	if (rc != CTMON_OK)
 		goto rollback;
 	run_checks(e);

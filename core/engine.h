@@ -4,6 +4,7 @@
 #define CTM_ENGINE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "store.h"
@@ -48,6 +49,11 @@ int ctm_engine_cycle(struct ctm_engine *e, struct ctm_cycle_stats *st);
 /* Delivers due outbox rows for every notifier.  Part of a cycle; exposed
  * for `--deliver`. */
 int ctm_engine_deliver(struct ctm_engine *e, struct ctm_cycle_stats *st);
+
+/* Builds the watch set as a cycle would (checks' watch ops included) and
+ * prints every entry checks added, "pattern<TAB>tag" per line; *n gets
+ * their count.  For --list-candidates; needs no store. */
+int ctm_engine_print_watch(struct ctm_engine *e, FILE *fp, size_t *n);
 
 /* The engine's clock: $CTMON_NOW (seconds, for tests) or the wall clock. */
 int64_t ctm_engine_now(void);

@@ -21,6 +21,13 @@ struct ctmon_host {
 	char error[768];    /* set_error text of the current call; leaves
 	                       room for a prefix in struct ctm_error */
 	char ns[192];       /* state namespace "kind:id" */
+	struct ctm_dns_view *dns; /* the last dns_result answer (dns_cycle.c) */
+	/* What a notifier reported during its deliver() call (deliver.c):
+	 * batch size while delivering (0 otherwise), alerts that arrived
+	 * before a failure, and the wait it asked for (-1: none). */
+	size_t delivering;
+	size_t delivered;
+	int64_t retry_after;
 };
 
 /* A running instance. */
@@ -45,6 +52,8 @@ struct ctmon_watch {
 	char **strings;     /* owned copies of pattern/domain/tag */
 	size_t n;
 	size_t cap;
+	size_t n_strings;   /* strings in use, and allocated (host.c) */
+	size_t cap_strings;
 };
 struct ctmon_watch_builder {
 	struct ctmon_watch *w;
@@ -101,5 +110,17 @@ int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c);
 /* Called by host.c for each emitted alert. */
 int ctm_engine_store_alert(struct ctmon_alert_sink *s,
 			   const struct ctmon_alert *a);
+
+/* dns_cycle.c: resolves the cycle's new subdomains and those due again,
+ * storing the results; an error only when the store failed. */
+int ctm_engine_resolve_dns(struct ctm_engine *e);
+/* The host API's dns_result, and the release of what it lent. */
+int ctm_host_dns_result(struct ctmon_host *h, const char *name,
+			struct ctmon_dns_result *out);
+void ctm_host_dns_release(struct ctmon_host *h);
+
+/* deliver.c: the host API's deliver_progress and deliver_retry_after. */
+int ctm_host_deliver_progress(struct ctmon_host *h, size_t n);
+int ctm_host_deliver_retry_after(struct ctmon_host *h, int64_t seconds);
 
 #endif

@@ -230,13 +230,36 @@ static int host_source_alert(struct ctmon_emitter *e,
 	return ctm_engine_store_alert(&sink, a);
 }
 
+/* Keeps a copy of s in the watch set's string list, which stays
+ * NULL-terminated and grows by doubling: a check may add tens of
+ * thousands of patterns (typosquat candidates). */
+static const char *watch_keep(struct ctmon_watch *w, const char *s)
+{
+	char *copy;
+
+	if (w->n_strings + 1 >= w->cap_strings) {
+		size_t cap = w->cap_strings ? w->cap_strings * 2 : 64;
+		char **ns = realloc(w->strings, cap * sizeof *ns);
+		if (!ns)
+			return NULL;
+		w->strings = ns;
+		w->cap_strings = cap;
+	}
+	copy = strdup(s);
+	if (!copy)
+		return NULL;
+	w->strings[w->n_strings++] = copy;
+	w->strings[w->n_strings] = NULL;
+	return copy;
+}
+
 static int host_watch_add(struct ctmon_watch_builder *b,
 			  const struct ctmon_watch_entry *in)
 {
 	struct ctmon_watch *w = b->w;
 	struct ctmon_watch_entry *e;
+	const char *pattern, *domain, *tag;
 	char norm[256];
-	size_t n;
 
 	if (!in || !in->pattern ||
 	    ctm_name_normalize(in->pattern, norm, sizeof norm) != 0 ||
@@ -253,17 +276,19 @@ static int host_watch_add(struct ctmon_watch_builder *b,
 	}
 	/* The strings list owns copies; entries point at them (the strings
 	 * themselves never move when the list grows). */
-	if (ctm_strv_push(&w->strings, norm) ||
-	    ctm_strv_push(&w->strings, in->domain ? in->domain : norm) ||
-	    ctm_strv_push(&w->strings,
-			  in->tag ? in->tag : b->check->host.inst->id))
+	pattern = watch_keep(w, norm);
+	domain = pattern ? watch_keep(w, in->domain ? in->domain : norm)
+			 : NULL;
+	tag = domain ? watch_keep(w, in->tag ? in->tag
+					     : b->check->host.inst->id)
+		     : NULL;
+	if (!tag)
 		return CTMON_ENOMEM;
-	n = ctm_strv_len(w->strings);
 	e = &w->entries[w->n++];
 	e->size = sizeof *e;
-	e->pattern = w->strings[n - 3];
-	e->domain = w->strings[n - 2];
-	e->tag = w->strings[n - 1];
+	e->pattern = pattern;
+	e->domain = domain;
+	e->tag = tag;
 	return CTMON_OK;
 }
 
@@ -297,6 +322,19 @@ static int host_name_covered_until(struct ctmon_host *h, const char *name,
 	return ctm_store_name_covered_until(h->eng->store, name,
 					    except_issuance, ctm_engine_now(),
 					    until);
+}
+
+/* The monitored domains of the running configuration. */
+static int host_domain_get(struct ctmon_host *h, size_t i, const char **out)
+{
+	const struct ctm_config *cfg = h->eng->cfg;
+
+	if (!out)
+		return CTMON_EINVAL;
+	if (i >= cfg->n_domains)
+		return CTMON_ENOTFOUND;
+	*out = cfg->domains[i];
+	return CTMON_OK;
 }
 
 const struct ctmon_host_api ctm_host_api = {
@@ -357,4 +395,9 @@ const struct ctmon_host_api ctm_host_api = {
 	.foreach_issuance = host_foreach_issuance,
 	.name_covered_until = host_name_covered_until,
 	.source_alert = host_source_alert,
+	.domain_get = host_domain_get,
+	.dns_result = ctm_host_dns_result,
+	.http_set_ca_file = ctm_http_set_ca_file,
+	.deliver_progress = ctm_host_deliver_progress,
+	.deliver_retry_after = ctm_host_deliver_retry_after,
 };

@@ -29,6 +29,7 @@ int ctm_http_set_timeout_ms(struct ctmon_http_req *r, int64_t ms);
 int ctm_http_set_retry(struct ctmon_http_req *r, int attempts,
 		       int64_t base_ms, int64_t max_ms);
 int ctm_http_set_max_body(struct ctmon_http_req *r, size_t max);
+int ctm_http_set_ca_file(struct ctmon_http_req *r, const char *path);
 int ctm_http_set_sink(struct ctmon_http_req *r,
 		      const struct ctmon_http_sink *sink);
 int ctm_http_perform(struct ctmon_http_req *r);

@@ -125,6 +125,34 @@ static int write_report(struct ctm_engine *e, const struct ctm_config *cfg)
 	return CTM_EXIT_OK;
 }
 
+/* --list-candidates DOMAIN: the watch patterns checks add for DOMAIN
+ * alone (the typosquat check's candidates), without store or network. */
+static int list_candidates(const char *domain, struct ctm_config *cfg)
+{
+	char *domains[] = {(char *)domain, NULL};
+	struct ctm_engine_opts o = {0, 1};
+	struct ctm_engine *e = NULL;
+	struct ctm_error err;
+	size_t n = 0;
+	int rc;
+
+	memset(&err, 0, sizeof err);
+	if (ctm_config_set_domains(cfg, domains, 1, &err) != CTMON_OK ||
+	    ctm_engine_new(cfg, &o, &e, &err) != CTMON_OK) {
+		fprintf(stderr, "ctmon: %s\n", err.text);
+		return CTM_EXIT_CONFIG;
+	}
+	rc = ctm_engine_print_watch(e, stdout, &n);
+	ctm_engine_free(e);
+	if (fflush(stdout) != 0 || rc != CTMON_OK) {
+		fprintf(stderr, "ctmon: --list-candidates: the typosquat check "
+			"failed (see the log)\n");
+		return CTM_EXIT_RUNTIME;
+	}
+	ctm_info("%zu candidates for %s", n, domain);
+	return CTM_EXIT_OK;
+}
+
 /* Cycles until done (one-shot) or stopped; SIGHUP rebuilds everything
  * from the configuration between cycles. */
 static int monitor(const struct ctm_cli *cli, struct ctm_config **cfgp)
@@ -206,6 +234,8 @@ static int dispatch(const struct ctm_cli *cli, struct ctm_config **cfg)
 		return plugin_help(*cfg, cli->plugin_help);
 	if (cli->check_config)
 		return check_config(*cfg);
+	if (cli->list_candidates)
+		return list_candidates(cli->list_candidates, *cfg);
 	if (cli->add_ca_name)
 		return ctm_cmd_add_ca(cli, *cfg);
 	if (cli->remove_ca)

@@ -179,6 +179,7 @@ struct ctm_outbox_batch {
 	int64_t *row_ids;
 	struct ctmon_alert **alerts;
 	size_t n;
+	int64_t *attempts;        /* each row's attempts so far (backoff) */
 };
 int ctm_store_outbox_due(struct ctm_store *s, const char *notifier_id,
 			 int64_t now, size_t limit,
@@ -192,6 +193,8 @@ int ctm_store_outbox_mark_retry(struct ctm_store *s, int64_t row_id,
 /* Permanent failure: status failed, last_error. */
 int ctm_store_outbox_mark_failed(struct ctm_store *s, int64_t row_id,
 				 const char *error);
+/* Pending and failed rows with their reasons, then the count of rows per
+ * notifier and status. */
 void ctm_store_outbox_print(struct ctm_store *s, FILE *fp);
 
 /* Source cursors, keyed by (source instance id, key). */

@@ -38,19 +38,25 @@ void ctm_store_outbox_batch_free(struct ctm_outbox_batch *b)
 		free(b->alerts[i]);
 	free(b->alerts);
 	free(b->row_ids);
+	free(b->attempts);
 	memset(b, 0, sizeof *b);
 }
 
 static int batch_push(struct ctm_outbox_batch *b, size_t *cap, int64_t row,
-		      struct ctmon_alert *a)
+		      int64_t attempts, struct ctmon_alert *a)
 {
 	if (b->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 		int64_t *ids = realloc(b->row_ids, ncap * sizeof *ids);
+		int64_t *att;
 		struct ctmon_alert **as;
 		if (!ids)
 			return CTMON_ENOMEM;
 		b->row_ids = ids;
+		att = realloc(b->attempts, ncap * sizeof *att);
+		if (!att)
+			return CTMON_ENOMEM;
+		b->attempts = att;
 		as = realloc(b->alerts, ncap * sizeof *as);
 		if (!as)
 			return CTMON_ENOMEM;
@@ -58,6 +64,7 @@ static int batch_push(struct ctm_outbox_batch *b, size_t *cap, int64_t row,
 		*cap = ncap;
 	}
 	b->row_ids[b->n] = row;
+	b->attempts[b->n] = attempts;
 	b->alerts[b->n] = a;
 	b->n++;
 	return CTMON_OK;
@@ -78,7 +85,8 @@ int ctm_store_outbox_due(struct ctm_store *s, const char *notifier_id,
 	ctm_buf_init(&buf);
 	/* An acknowledged alert was dealt with by a person: stop sending. */
 	st = ctm_stmt_get(s, ST_OUTBOX_DUE,
-			  "SELECT o.id, " CTM_ALERT_COLUMNS " FROM outbox o"
+			  "SELECT o.id, o.attempts, " CTM_ALERT_COLUMNS
+			  " FROM outbox o"
 			  " JOIN alerts a ON a.id = o.alert_id "
 			  "WHERE o.notifier_id = ? AND o.status = 'pending'"
 			  " AND o.next_attempt <= ?"
@@ -92,13 +100,14 @@ int ctm_store_outbox_due(struct ctm_store *s, const char *notifier_id,
 		       limit > 0 && limit < INT64_MAX ? (int64_t)limit : -1);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ctmon_alert a, *copy;
-		rc = ctm_alert_from_row(st, 1, &a, &buf);
+		rc = ctm_alert_from_row(st, 2, &a, &buf);
 		copy = rc == CTMON_OK ? ctm_alert_dup(&a) : NULL;
 		if (!copy) {
 			rc = CTMON_ENOMEM;
 			break;
 		}
-		rc = batch_push(out, &cap, sqlite3_column_int64(st, 0), copy);
+		rc = batch_push(out, &cap, sqlite3_column_int64(st, 0),
+				sqlite3_column_int64(st, 1), copy);
 		if (rc != CTMON_OK) {
 			free(copy);
 			break;
@@ -167,6 +176,34 @@ int ctm_store_outbox_mark_failed(struct ctm_store *s, int64_t row_id,
 			  row_id, 0, error ? error : "unknown error");
 }
 
+/* An error text as one inert line: a notifier's error may quote a
+ * server's answer, which is no business of the terminal's. */
+static void print_inert(FILE *fp, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "-");
+
+	for (; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+	fputc('\n', fp);
+}
+
+static void print_counts(struct ctm_store *s, FILE *fp)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	st = ctm_stmt_get(s, ST_OUTBOX_COUNTS,
+			  "SELECT notifier_id, status, count(*) FROM outbox "
+			  "GROUP BY notifier_id, status "
+			  "ORDER BY notifier_id, status");
+	if (!st)
+		return;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		fprintf(fp, "%s: %d %s\n", ctm_col_text(st, 0),
+			sqlite3_column_int(st, 2), ctm_col_text(st, 1));
+	ctm_stmt_put(s, ST_OUTBOX_COUNTS, st);
+}
+
 void ctm_store_outbox_print(struct ctm_store *s, FILE *fp)
 {
 	sqlite3_stmt *st;
@@ -189,20 +226,20 @@ void ctm_store_outbox_print(struct ctm_store *s, FILE *fp)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		char when[32];
 		const char *status = ctm_col_text(st, 5);
-		const char *err = ctm_col_text(st, 8);
 
+		/* A failed row is never attempted again: no next time. */
 		if (strcmp(status, "pending") == 0)
 			ctm_format_time(sqlite3_column_int64(st, 7), when,
 					sizeof when);
 		else
 			snprintf(when, sizeof when, "-");
-		fprintf(fp,
-			"%-6lld %-6lld %-24s %-24s %-12s %-9s %-8d %-20s %s\n",
+		fprintf(fp, "%-6lld %-6lld %-24s %-24s %-12s %-9s %-8d %-20s ",
 			(long long)sqlite3_column_int64(st, 0),
 			(long long)sqlite3_column_int64(st, 1),
 			ctm_col_text(st, 2), ctm_col_text(st, 3),
 			ctm_col_text(st, 4), status, sqlite3_column_int(st, 6),
-			when, err ? err : "-");
+			when);
+		print_inert(fp, ctm_col_text(st, 8));
 		rows++;
 	}
 	if (step != SQLITE_DONE)
@@ -211,4 +248,5 @@ void ctm_store_outbox_print(struct ctm_store *s, FILE *fp)
 	else if (rows == 0)
 		fprintf(fp, "(nothing pending or failed)\n");
 	ctm_stmt_put(s, ST_OUTBOX_LIST, st);
+	print_counts(s, fp);
 }

@@ -5,16 +5,31 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libjson-c-dev
       libsqlite3-dev libconfig-dev libssl-dev libcmocka-dev libc-ares-dev
       libpsl-dev libidn2-dev python3 python3-cryptography python3-aiosmtpd
-      dnsmasq-base valgrind sqlite3 openssl)
+      dnsmasq-base valgrind sqlite3 openssl certspotter)
+# Installed without their Recommends: dnstwist (the typosquat comparison
+# test's baseline) recommends a browser stack (chromium, selenium) that only
+# its screenshot feature uses; python3-idna and python3-tld are the two
+# recommends its candidate lists depend on.
+lean=(dnstwist python3-idna python3-tld)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
+missing_lean=()
+for p in "${lean[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing_lean+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_lean[@]} -eq 0 ]; then
   exit 0
 fi
-echo "installing: ${missing[*]}"
+echo "installing: ${missing[*]} ${missing_lean[*]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+if [ ${#missing_lean[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    --no-install-recommends "${missing_lean[@]}"
+fi

@@ -233,6 +233,24 @@ struct ctmon_http_sink {
 	void *ctx;
 };
 
+/*
+ * A subdomain's DNS result, filled by dns_result.  The caller sets `size`
+ * to sizeof its struct; the host fills the members that fit.  status is
+ * one of "resolved", "nxdomain", "nodata", "timeout", "servfail",
+ * "dangling_cname" (a CNAME chain whose last target does not resolve: the
+ * subdomain-takeover signal) or "error".  Since ABI 1.1.
+ */
+struct ctmon_dns_result {
+	size_t size;
+	const char *status;
+	const char *const *addresses; /* IPv4 then IPv6, as text */
+	size_t n_addresses;
+	const char *const *cname;     /* the CNAME chain: each hop's target,
+	                                 in order */
+	size_t n_cname;
+	int64_t resolved_at;          /* UTC seconds */
+};
+
 /* ------------------------------------------------------------------------
  * The host API, passed to create().  Read members only when
  * CTMON_HOST_HAS(api, member) is true.
@@ -388,11 +406,42 @@ struct ctmon_host_api {
 
 	/* Sources: an alert about the source itself, not an issuance (a CT
 	 * log that misbehaves, an entry that cannot be parsed).  Stored and
-	 * queued like a check's alert, in the cycle's transaction but outside
-	 * any batch, so aborting a batch keeps it.  issuance_id must be 0.
-	 * Since ABI 1.1. */
+	 * queued like a check's alert, in the cycle's transaction; raised
+	 * inside an open batch it belongs to that batch (an abort drops it).
+	 * issuance_id must be 0.  Since ABI 1.1. */
 	int (*source_alert)(struct ctmon_emitter *e,
 			    const struct ctmon_alert *a);
+
+	/* The monitored domains (normalised, as configured): the i-th in
+	 * *out, borrowed until the current callback returns; CTMON_ENOTFOUND
+	 * when i is past the end.  For checks that must know every domain
+	 * before any issuance exists (typosquat candidates).  Since ABI 1.1. */
+	int (*domain_get)(struct ctmon_host *h, size_t i, const char **out);
+
+	/* Checks: the DNS result the core stored for a subdomain of a
+	 * monitored domain (resolve_dns; a new name is resolved before the
+	 * checks of the cycle that found it run).  Set out->size first.
+	 * CTMON_ENOTFOUND when it was never resolved.  Strings are borrowed
+	 * until the callback returns or this instance's next dns_result
+	 * call.  Since ABI 1.1. */
+	int (*dns_result)(struct ctmon_host *h, const char *name,
+			  struct ctmon_dns_result *out);
+
+	/* HTTP: trust the CA certificates in this PEM file instead of the
+	 * system's (a private CA, a test certificate).  Verification stays
+	 * on.  The path is copied.  Since ABI 1.1. */
+	int (*http_set_ca_file)(struct ctmon_http_req *r, const char *path);
+
+	/* Notifiers, during deliver() only.  deliver_progress: the first n
+	 * alerts of the batch reached their destination even though deliver
+	 * returns an error (a batch sent as several messages failed part
+	 * way); the outbox marks them delivered and keeps only the rest.
+	 * deliver_retry_after: the destination asked to be left alone for
+	 * `seconds` (Retry-After); with a retryable error the outbox waits
+	 * that long instead of its own backoff.  CTMON_EINVAL outside
+	 * deliver() or out of range.  Since ABI 1.1. */
+	int (*deliver_progress)(struct ctmon_host *h, size_t n);
+	int (*deliver_retry_after)(struct ctmon_host *h, int64_t seconds);
 };
 
 /* True when the host table has `member` (it may be older).  1.0 */

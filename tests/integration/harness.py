@@ -119,14 +119,16 @@ class CtmonTestCase(unittest.TestCase):
         return path
 
     def crtsh_config(self, extra_source="", extra="", backoff_ms=50,
-                     max_backoff_ms=200):
+                     max_backoff_ms=200, resolve_dns=False):
         """A config whose crt.sh source is the local server (short
-        backoffs so failure tests run fast)."""
+        backoffs so failure tests run fast).  DNS resolution is off unless
+        asked for: tests only talk to 127.0.0.1, never to the system's
+        resolvers (tests/dns/ resolves against a local dnsmasq)."""
         return self.write_config(
             'sources = ( { plugin = "crtsh"; config = { url = "%s"; '
-            'backoff_ms = %d; max_backoff_ms = %d; %s }; } );\n%s'
+            'backoff_ms = %d; max_backoff_ms = %d; %s }; } );\n%s%s'
             % (self.server.url, backoff_ms, max_backoff_ms, extra_source,
-               extra))
+               extra, "" if resolve_dns else "resolve_dns = false;\n"))
 
     def run_ctmon(self, *args, env=None, timeout=120, check=None):
         full_env = dict(os.environ)
@@ -158,3 +160,171 @@ class CtmonTestCase(unittest.TestCase):
                     .fetchall() for t in tables}
         finally:
             con.close()
+
+
+# ---- notifier counterparts (webhook receiver, SMTP server, TLS) ---------
+
+WEBHOOK_RECEIVER = os.path.join(SOURCE_DIR, "tests", "servers",
+                                "webhook_receiver.py")
+SMTP_SERVER = os.path.join(SOURCE_DIR, "tests", "servers", "smtp_server.py")
+
+
+def _wait_port_file(proc, port_file, what):
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if os.path.exists(port_file) and read_text(port_file).strip():
+            return int(read_text(port_file).strip())
+        if proc.poll() is not None:
+            raise RuntimeError("%s died: %s" % (what, proc.stderr.read()
+                                                .decode()))
+        time.sleep(0.05)
+    raise RuntimeError("%s did not start" % what)
+
+
+def _stop(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    proc.stderr.close()
+
+
+def make_tls_cert(directory):
+    """A self-signed certificate for 127.0.0.1 (openssl), as (cert, key)
+    paths; tests hand the certificate to ctmon as its ca_file."""
+    cert = os.path.join(directory, "test-cert.pem")
+    key = os.path.join(directory, "test-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+class WebhookReceiver:
+    """tests/servers/webhook_receiver.py on 127.0.0.1.  stop() and
+    start() again keep the port, so an outage can end; the request log
+    is also kept in a file, so it survives the restart."""
+
+    def __init__(self, directory, status=200, tls=None):
+        self.dir = directory
+        self.status = status
+        self.tls = tls
+        self.port = 0
+        self.log_file = os.path.join(directory, "webhook-requests.jsonl")
+        self.proc = None
+        self.start()
+        scheme = "https" if tls else "http"
+        self.url = "%s://127.0.0.1:%d/services/T0/B0/SECRETTOKEN" % (
+            scheme, self.port)
+
+    def start(self):
+        port_file = os.path.join(self.dir, "webhook.port")
+        if os.path.exists(port_file):
+            os.unlink(port_file)
+        args = [sys.executable, WEBHOOK_RECEIVER, "--port", str(self.port),
+                "--port-file", port_file, "--log-file", self.log_file,
+                "--status", str(self.status)]
+        if self.tls:
+            args += ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        self.port = _wait_port_file(self.proc, port_file, "webhook receiver")
+
+    def stop(self):
+        if self.proc:
+            _stop(self.proc)
+            self.proc = None
+
+    def ctl(self, query):
+        scheme = "https" if self.tls else "http"
+        import ssl
+        ctx = ssl.create_default_context(cafile=self.tls[0]) \
+            if self.tls else None
+        with urllib.request.urlopen("%s://127.0.0.1:%d/_ctl?%s" % (
+                scheme, self.port, query), timeout=10, context=ctx) as r:
+            return r.read()
+
+    def requests(self):
+        """Every POST seen so far, across restarts, in order."""
+        if not os.path.exists(self.log_file):
+            return []
+        with open(self.log_file) as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+    def delivered(self):
+        """The POSTs that were answered 2xx (and not after a timeout)."""
+        return [r for r in self.requests()
+                if 200 <= r["status"] < 300 and r["fault"] != "timeout"]
+
+
+def _python_with_aiosmtpd():
+    """Debian's python3-aiosmtpd lives in the system interpreter's
+    dist-packages; a virtualenv or pyenv python running the tests may not
+    see it."""
+    for exe in (sys.executable, "/usr/bin/python3"):
+        if exe and subprocess.run([exe, "-c", "import aiosmtpd"],
+                                  capture_output=True).returncode == 0:
+            return exe
+    raise RuntimeError("python3-aiosmtpd is not installed "
+                       "(scripts/deps.sh installs it)")
+
+
+class SmtpServer:
+    """tests/servers/smtp_server.py (aiosmtpd) on 127.0.0.1 with STARTTLS
+    or implicit TLS and AUTH; messages land in spool/ as .eml files."""
+
+    def __init__(self, directory, cert, key, tls="starttls", user="alice",
+                 password="s3cret-pw"):
+        self.dir = directory
+        self.spool = os.path.join(directory, "spool")
+        os.makedirs(self.spool, exist_ok=True)
+        self.cert, self.key, self.tls = cert, key, tls
+        self.user, self.password = user, password
+        self.port = 0
+        self.proc = None
+        self.python = _python_with_aiosmtpd()
+        self.start()
+
+    def start(self):
+        port_file = os.path.join(self.dir, "smtp.port")
+        if os.path.exists(port_file):
+            os.unlink(port_file)
+        args = [self.python, SMTP_SERVER, "--spool", self.spool, "--cert",
+                self.cert, "--key", self.key, "--tls", self.tls,
+                "--port-file", port_file]
+        if self.port:
+            args += ["--port", str(self.port)]
+        if self.user:
+            args += ["--user", self.user, "--password", self.password]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        self.port = _wait_port_file(self.proc, port_file, "SMTP server")
+
+    def stop(self):
+        if self.proc:
+            _stop(self.proc)
+            self.proc = None
+
+    def fail_next(self, *replies):
+        """The next messages' DATA get these SMTP replies, in order."""
+        with open(os.path.join(self.spool, "fail"), "a") as f:
+            for r in replies:
+                f.write(r + "\n")
+
+    def messages(self):
+        """[(envelope dict, raw bytes)] of the messages accepted."""
+        out = []
+        for name in sorted(os.listdir(self.spool)):
+            if name.endswith(".eml") and os.path.exists(
+                    os.path.join(self.spool, name[:-4] + ".json")):
+                with open(os.path.join(self.spool, name), "rb") as f:
+                    raw = f.read()
+                out.append((load_json(os.path.join(self.spool,
+                                                   name[:-4] + ".json")),
+                            raw))
+        return out

@@ -4,7 +4,8 @@ import json
 import os
 import unittest
 
-from harness import CtmonTestCase, fixture
+from harness import (CtmonTestCase, SmtpServer, WebhookReceiver, fixture,
+                     load_json, make_tls_cert)
 
 MELOTIC = fixture("melotic-enum.land__tests_data_crtsh.json")
 
@@ -65,25 +66,97 @@ class Plugins(CtmonTestCase):
         p = self.run_ctmon("--plugin-help", "nosuch", check=3)
         self.assertIn('"nosuch" not found', p.stderr)
 
-    def test_typosquats_without_plugin_says_so(self):
-        p = self.run_ctmon("--domains", "example.com", "--db", self.db,
-                           "--typosquats", check=3)
-        self.assertIn("typosquat", p.stderr)
-        self.assertIn("not found", p.stderr)
-        self.assertFalse(os.path.exists(self.db) and self.query(
-            "SELECT count(*) FROM certificates")[0][0])
+    def test_typosquats_enables_the_plugin(self):
+        # --typosquats turns on the typosquat check, which the default
+        # configuration declares disabled: its candidates join the watch
+        # set and crt.sh is searched for a window of them.
+        self.serve("example.com", MELOTIC)
+        self.start_server()
+        cfg = self.crtsh_config(extra_source="max_candidate_queries = 3; "
+                                "rate_per_minute = 6000; burst = 50;")
+        p = self.run_ctmon("--config", cfg, "--domains", "example.com",
+                           "--db", self.db, check=0)
+        searched = [r["params"]["dnsname"] for r in self.server.requests()]
+        self.assertEqual(searched, ["example.com"])
+        p = self.run_ctmon("--config", cfg, "--domains", "example.com",
+                           "--db", self.db, "--typosquats", check=0)
+        self.assertIn("[check:typosquat:typosquat]", p.stderr)
+        searched = [r["params"]["dnsname"]
+                    for r in self.server.requests()][1:]
+        self.assertEqual(len(searched), 4, searched)
+        self.assertEqual(searched[0], "example.com")
+        self.assertNotIn("example.com", searched[1:])
+        self.assertEqual(len(set(searched[1:])), 3, searched)
 
-    def test_webhook_without_plugin_says_so(self):
-        p = self.run_ctmon("--domains", "example.com", "--db", self.db,
-                           "--webhook", "https://hooks.slack.com/x", check=3)
-        self.assertIn("webhook", p.stderr)
-        self.assertIn("not found", p.stderr)
+    def test_webhook_flag_configures_and_delivers(self):
+        self.serve("example.com", MELOTIC)
+        self.start_server()
+        receiver = WebhookReceiver(self.tmp)
+        try:
+            cfg = self.crtsh_config(extra="notify_baseline = true;")
+            self.run_ctmon("--config", cfg, "--domains", "example.com",
+                           "--db", self.db, "--webhook", receiver.url,
+                           check=0)
+            got = receiver.delivered()
+            self.assertEqual(len(got), 1)
+            # 127.0.0.1 is no chat platform: the generic document.
+            ids = sorted(a["id"] for a in got[0]["json"]["alerts"])
+            self.assertEqual(ids, sorted(r[0] for r in self.query(
+                "SELECT id FROM alerts")))
+            self.assertEqual(self.query(
+                "SELECT DISTINCT status FROM outbox WHERE notifier_id = "
+                "'webhook'"), [("delivered",)])
+            # $CTMON_WEBHOOK_URL does the same without putting the URL's
+            # token on the command line.
+            self.serve("example.com", load_json(MELOTIC) + [{
+                "issuer_ca_id": 1, "issuer_name": "C=US, O=X, CN=Y",
+                "common_name": "fresh.example.com",
+                "name_value": "fresh.example.com", "id": 1,
+                "entry_timestamp": "2026-11-20T00:00:00.1",
+                "not_before": "2026-11-20T00:00:00",
+                "not_after": "2027-11-20T00:00:00",
+                "serial_number": "77"}])
+            self.run_ctmon("--config", cfg, "--domains", "example.com",
+                           "--db", self.db, check=0,
+                           env={"CTMON_WEBHOOK_URL": receiver.url})
+            got = receiver.delivered()
+            self.assertEqual(len(got), 2)
+            self.assertEqual([a["key"] for a in got[1]["json"]["alerts"]],
+                             ["fresh.example.com"])
+        finally:
+            receiver.stop()
 
-    def test_email_without_plugin_says_so(self):
-        p = self.run_ctmon("--domains", "example.com", "--db", self.db,
-                           "--smtp-host", "127.0.0.1", "--email-to", "a@b.c",
-                           check=3)
-        self.assertIn("email", p.stderr)
+    def test_smtp_flags_configure_and_deliver(self):
+        self.serve("example.com", MELOTIC)
+        self.start_server()
+        cert, key = make_tls_cert(self.tmp)
+        smtp = SmtpServer(self.tmp, cert, key, user="alerts@example.com",
+                          password="app-password")
+        try:
+            # The file only trusts the test CA; the flags do the rest, as
+            # in the reference's example (no --email-from: the user).
+            cfg = self.crtsh_config(extra=(
+                'notify_baseline = true;\nnotifiers = ( { plugin = '
+                '"email"; config = { ca_file = "%s"; }; } );' % cert))
+            p = self.run_ctmon("--config", cfg, "--domains", "example.com",
+                               "--db", self.db, "--smtp-host", "127.0.0.1",
+                               "--smtp-port", str(smtp.port), "--smtp-user",
+                               "alerts@example.com", "--smtp-pass",
+                               "app-password", "--email-to",
+                               "security@example.com", "soc@example.com",
+                               check=0)
+            self.assertIn("--smtp-pass puts the password where", p.stderr)
+            msgs = smtp.messages()
+            self.assertEqual(len(msgs), 1)
+            env, raw = msgs[0]
+            self.assertEqual(env["auth_user"], "alerts@example.com")
+            self.assertEqual(env["mail_from"], "alerts@example.com")
+            self.assertEqual(env["rcpt_tos"], ["security@example.com",
+                                               "soc@example.com"])
+            self.assertTrue(env["tls"])
+            self.assertIn(b"multipart/alternative", raw)
+        finally:
+            smtp.stop()
 
     def test_missing_optional_plugin_only_warns(self):
         self.serve("example.com", [])
@@ -225,12 +298,23 @@ class StoreOperations(CtmonTestCase):
         self.assertNotIn(rows[0][0], sent)
 
     def test_outbox_shows_pending(self):
+        receiver = WebhookReceiver(self.tmp)
+        receiver.stop()  # nobody listens: every delivery waits
         cfg = self.crtsh_config(extra="notify_baseline = true;\n"
-                                'notifiers = ( { plugin = "stdout"; } );')
-        self.run_ctmon("--config", cfg, "--domains", "example.com",
-                       "--db", self.db, check=0)
+                                'notifiers = ( { plugin = "webhook"; config '
+                                '= { url = "%s"; retries = 1; }; } );'
+                                % receiver.url)
+        p = self.run_ctmon("--config", cfg, "--domains", "example.com",
+                           "--db", self.db)
+        self.assertEqual(p.returncode, 1)
+        n = self.query("SELECT count(*) FROM alerts")[0][0]
         p = self.run_ctmon("--db", self.db, "--outbox", check=0)
-        self.assertIn("delivered", p.stdout + "delivered")
+        pending = [l for l in p.stdout.splitlines() if " pending " in l]
+        self.assertEqual(len(pending), n)
+        self.assertTrue(all("webhook" in l and "onnect" in l
+                            for l in pending))
+        self.assertIn("webhook: %d pending" % n, p.stdout)
+        self.assertNotIn("SECRETTOKEN", p.stdout)
 
 
 if __name__ == "__main__":

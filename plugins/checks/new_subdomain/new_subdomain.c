@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -114,6 +115,58 @@ static int add_member(struct json_object *o, const char *key,
 	return 0;
 }
 
+static struct json_object *string_array(const char *const *v, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; arr && i < n; i++)
+		if (!v[i] || json_object_array_add(
+				     arr, json_object_new_string(v[i])) != 0) {
+			json_object_put(arr);
+			return NULL;
+		}
+	return arr;
+}
+
+/* The core resolved the name before the checks ran (resolve_dns): its
+ * status, addresses and CNAME chain go into the details, null when it
+ * was not resolved.  A host older than ABI 1.1 has no DNS: no member. */
+static int add_dns(struct new_subdomain *st, struct json_object *details,
+		   const char *name)
+{
+	struct ctmon_dns_result r;
+	struct json_object *dns;
+	char when[32] = "";
+	struct tm tm;
+	time_t t;
+	int rc;
+
+	if (!CTMON_HOST_HAS(st->api, dns_result))
+		return 0;
+	memset(&r, 0, sizeof r);
+	r.size = sizeof r;
+	rc = st->api->dns_result(st->host, name, &r);
+	if (rc != CTMON_OK || !r.status) {
+		/* The alert matters more than its DNS part. */
+		if (rc != CTMON_ENOTFOUND)
+			st->api->log(st->host, CTMON_LOG_WARN,
+				     "DNS result of %s unavailable (rc %d)",
+				     name, rc);
+		return json_object_object_add(details, "dns", NULL);
+	}
+	t = (time_t)r.resolved_at;
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	dns = json_object_new_object();
+	if (!dns || add_member(details, "dns", dns))
+		return -1;
+	return add_member(dns, "status", json_object_new_string(r.status)) ||
+	       add_member(dns, "addresses",
+			  string_array(r.addresses, r.n_addresses)) ||
+	       add_member(dns, "cname", string_array(r.cname, r.n_cname)) ||
+	       add_member(dns, "resolved_at", json_object_new_string(when));
+}
+
 static int alert_one(struct new_subdomain *st, const struct ctmon_issuance *is,
 		     const char *name, struct ctmon_alert_sink *out)
 {
@@ -128,7 +181,8 @@ static int alert_one(struct new_subdomain *st, const struct ctmon_issuance *is,
 	    add_member(details, "issuance_id",
 		       json_object_new_int64(is->id)) ||
 	    add_member(details, "wildcard",
-		       json_object_new_boolean(from_wildcard_only(is, name)))) {
+		       json_object_new_boolean(from_wildcard_only(is, name))) ||
+	    add_dns(st, details, name)) {
 		rc = CTMON_ENOMEM;
 		goto out;
 	}

@@ -6,6 +6,14 @@
  * short); the core's HTTP policy retries, and whatever still fails leaves
  * nothing behind: the pattern's batch is aborted, the other patterns go on,
  * and collect() reports the failure at the end.
+ *
+ * Patterns checks add (typosquat candidates, thousands of them) cannot all
+ * be searched every cycle under crt.sh's 60 requests a minute: each cycle
+ * searches a window of at most max_candidate_queries of them, in name
+ * order from where the previous cycle stopped (a cursor in the plugin's
+ * state), so the whole set is covered every few cycles and no cycle
+ * blocks for hours.  A failed candidate search is a warning, not a source
+ * failure: it comes round again with the window.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +43,7 @@ struct crtsh {
 	double rate_per_minute;
 	int64_t burst;
 	int64_t max_body_mb;
+	int64_t max_candidates;
 	struct crtsh_parser *parser;
 	struct fetch *cur;      /* the request being parsed */
 };
@@ -47,6 +56,7 @@ struct fetch {
 	int begun;        /* the sink saw a 2xx attempt */
 	int ended;        /* end() ran for the current attempt */
 	int batch_open;
+	int candidate;    /* a check's pattern, not a monitored domain */
 	size_t bytes;
 	size_t max_bytes;
 	int rc_seen;      /* error our own callbacks returned */
@@ -74,6 +84,9 @@ static const struct ctmon_option crtsh_options[] = {
 	 "largest response accepted, in MiB (it is streamed, not held)"},
 	{"deduplicate", CTMON_OPT_BOOL, "false", 0,
 	 "ask crt.sh for one row per precertificate/certificate pair"},
+	{"max_candidate_queries", CTMON_OPT_INT, "100", 0,
+	 "searches per cycle for patterns checks add (typosquat candidates); "
+	 "a rotating window covers a larger set over several cycles"},
 };
 
 static int config_error(struct crtsh *st, const struct ctmon_config *cfg,
@@ -125,7 +138,9 @@ static int read_options(struct crtsh *st, const struct ctmon_config *cfg)
 			   86400000, &st->max_backoff_ms)) ||
 	    (rc = read_int(st, cfg, "burst", 1, 1000, &st->burst)) ||
 	    (rc = read_int(st, cfg, "max_body_mb", 1, 65536,
-			   &st->max_body_mb)))
+			   &st->max_body_mb)) ||
+	    (rc = read_int(st, cfg, "max_candidate_queries", 0, 1000000,
+			   &st->max_candidates)))
 		return rc;
 	if (api->cfg_double(cfg, "rate_per_minute", &st->rate_per_minute) !=
 	    CTMON_OK)
@@ -152,7 +167,8 @@ static int host_complete(const struct ctmon_host_api *api)
 	       CTMON_HOST_HAS(api, get_cursor) &&
 	       CTMON_HOST_HAS(api, batch_commit) &&
 	       CTMON_HOST_HAS(api, batch_abort) &&
-	       CTMON_HOST_HAS(api, emit_warning);
+	       CTMON_HOST_HAS(api, emit_warning) &&
+	       CTMON_HOST_HAS(api, state_get) && CTMON_HOST_HAS(api, state_put);
 }
 
 static int on_record(void *ctx, const struct crtsh_record *rec);
@@ -423,7 +439,7 @@ static int setup_request(struct crtsh *st, struct ctmon_http_req *r,
 /* One search, one batch: committed with its cursor only if the whole
  * answer arrived and parsed. */
 static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
-			 const struct ctmon_watch_entry *we)
+			 const struct ctmon_watch_entry *we, int candidate)
 {
 	const struct ctmon_host_api *api = st->api;
 	const char *domain = we->domain ? we->domain : we->pattern;
@@ -440,6 +456,7 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 	f.st = st;
 	f.e = e;
 	f.pattern = we->pattern;
+	f.candidate = candidate;
 	f.max_bytes = (size_t)st->max_body_mb * 1024u * 1024u;
 	st->cur = &f;
 	url = crtsh_query_url(st->url, we->pattern, &qo);
@@ -494,7 +511,10 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 			 "%s: %zu crt.sh rows with unparsable timestamps",
 			 domain, crtsh_parser_stats(st->parser)->bad_times);
 	warn_if_truncated(&f, domain);
-	rc = commit_cursor(&f);
+	/* Thousands of candidates mostly find nothing: no cursor row for
+	 * those. */
+	if (!candidate || crtsh_parser_stats(st->parser)->records)
+		rc = commit_cursor(&f);
 	if (rc != CTMON_OK) {
 		set_reason(&f, "cannot store the cursor (rc %d)", rc);
 		goto out;
@@ -505,17 +525,18 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 		set_reason(&f, "cannot commit the batch (rc %d)", rc);
 		goto out;
 	}
-	api->log(st->host, CTMON_LOG_INFO, "%s: %zu crt.sh records%s%s",
-		 domain, crtsh_parser_stats(st->parser)->records,
+	api->log(st->host, candidate ? CTMON_LOG_DEBUG : CTMON_LOG_INFO,
+		 "%s: %zu crt.sh records%s%s", domain,
+		 crtsh_parser_stats(st->parser)->records,
 		 strcmp(domain, we->pattern) ? " for " : "",
 		 strcmp(domain, we->pattern) ? we->pattern : "");
 out:
 	if (rc != CTMON_OK) {
 		if (f.batch_open)
 			api->batch_abort(e);
-		enum ctmon_log_level lvl = rc == CTMON_ESTOPPED
-						   ? CTMON_LOG_INFO
-						   : CTMON_LOG_ERROR;
+		enum ctmon_log_level lvl = rc == CTMON_ESTOPPED ? CTMON_LOG_INFO
+					   : candidate	    ? CTMON_LOG_WARN
+							    : CTMON_LOG_ERROR;
 		api->log(st->host, lvl, "crt.sh query for %s failed: %s: %s",
 			 domain,
 			 url ? url : we->pattern, f.reason);
@@ -543,6 +564,116 @@ static int already_queried(const char **done, size_t n, const char *pattern)
 	return 0;
 }
 
+static int is_domain_entry(const struct ctmon_watch_entry *we)
+{
+	return !we->tag || strcmp(we->tag, "domain") == 0;
+}
+
+/* Folds one query's result into collect()'s; 1 when collect must stop
+ * (a blocked User-Agent or a stop: more requests would only make the
+ * block worse). */
+static int fold_rc(int rc, int *final)
+{
+	if (*final == CTMON_OK || (is_retryable(*final) && !is_retryable(rc)))
+		*final = is_retryable(rc) ? CTMON_EAGAIN : rc;
+	if (rc == CTMON_ECONFIG || rc == CTMON_ESTOPPED) {
+		*final = rc;
+		return 1;
+	}
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct ctmon_watch_entry *)a)->pattern,
+		      ((const struct ctmon_watch_entry *)b)->pattern);
+}
+
+#define CURSOR_KEY "candidate_cursor"
+
+/* Searches the next window of check patterns; the window starts after the
+ * pattern the previous cycle ended with (kept in the plugin's state, so
+ * it moves only when the cycle commits). */
+static int query_candidates(struct crtsh *st, const struct ctmon_watch *w,
+			    struct ctmon_emitter *e, const char **done,
+			    size_t n_done, int *final)
+{
+	const struct ctmon_host_api *api = st->api;
+	size_t n = api->watch_count(w), m = 0, start = 0, todo, k;
+	size_t failed = 0, queried = 0;
+	struct ctmon_watch_entry *c = NULL;
+	char *last = NULL;
+	const char *end = NULL;
+	int rc = CTMON_OK;
+
+	if (st->max_candidates == 0)
+		return CTMON_OK;
+	c = calloc(n ? n : 1, sizeof *c);
+	if (!c)
+		return CTMON_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct ctmon_watch_entry we;
+		memset(&we, 0, sizeof we);
+		we.size = sizeof we;
+		if (api->watch_get(w, i, &we) == CTMON_OK && we.pattern &&
+		    !is_domain_entry(&we) &&
+		    !already_queried(done, n_done, we.pattern))
+			c[m++] = we;
+	}
+	/* Name order, duplicates dropped: a stable rotation whatever order
+	 * the checks add their patterns in. */
+	qsort(c, m, sizeof *c, cmp_entry);
+	for (size_t i = 0; i < m; i++)
+		if (start == 0 || strcmp(c[start - 1].pattern, c[i].pattern))
+			c[start++] = c[i];
+	m = start;
+	start = 0;
+	if (m == 0)
+		goto out;
+	if (api->state_get(st->host, CURSOR_KEY, &last) == CTMON_OK && last)
+		while (start < m && strcmp(c[start].pattern, last) <= 0)
+			start++;
+	if (start == m)
+		start = 0;
+	todo = (size_t)st->max_candidates < m ? (size_t)st->max_candidates : m;
+	for (k = 0; k < todo; k++) {
+		const struct ctmon_watch_entry *we = &c[(start + k) % m];
+		if (api->should_stop(st->host)) {
+			*final = CTMON_ESTOPPED;
+			break;
+		}
+		rc = query_pattern(st, e, we, 1);
+		queried++;
+		end = we->pattern;
+		if (rc == CTMON_OK)
+			continue;
+		failed++;
+		if (rc == CTMON_ECONFIG || rc == CTMON_ESTOPPED) {
+			*final = rc;
+			break;
+		}
+	}
+	rc = end ? api->state_put(st->host, CURSOR_KEY, end) : CTMON_OK;
+	api->log(st->host, CTMON_LOG_INFO,
+		 "searched %zu of %zu check patterns (from %s to %s), %zu "
+		 "failed; the whole set takes %zu cycle(s)",
+		 queried, m, c[start].pattern, end ? end : "-", failed,
+		 (m + todo - 1) / todo);
+	if (failed && *final != CTMON_ECONFIG && *final != CTMON_ESTOPPED) {
+		char text[160];
+		snprintf(text, sizeof text,
+			 "%zu of %zu candidate searches failed; they come round "
+			 "again with the rotation",
+			 failed, queried);
+		api->emit_warning(e, NULL, text);
+	}
+out:
+	if (last)
+		api->free(last);
+	free(c);
+	return rc;
+}
+
 static int crtsh_collect(void *state, const struct ctmon_watch *w,
 			 struct ctmon_emitter *e)
 {
@@ -565,27 +696,26 @@ static int crtsh_collect(void *state, const struct ctmon_watch *w,
 		memset(&we, 0, sizeof we);
 		we.size = sizeof we;
 		if (api->watch_get(w, i, &we) != CTMON_OK || !we.pattern ||
+		    !is_domain_entry(&we) ||
 		    already_queried(done, n_done, we.pattern))
 			continue;
 		done[n_done++] = we.pattern;
-		rc = query_pattern(st, e, &we);
+		rc = query_pattern(st, e, &we, 0);
 		if (rc == CTMON_OK)
 			continue;
 		failed++;
-		if (final == CTMON_OK || (is_retryable(final) &&
-					  !is_retryable(rc)))
-			final = is_retryable(rc) ? CTMON_EAGAIN : rc;
-		/* A blocked User-Agent or a stop ends the cycle: more
-		 * requests would only make the block worse. */
-		if (rc == CTMON_ECONFIG || rc == CTMON_ESTOPPED) {
-			final = rc;
+		if (fold_rc(rc, &final))
 			break;
-		}
 	}
 	if (final != CTMON_OK && final != CTMON_ESTOPPED && failed > 1)
 		api->set_error(st->host,
 			       "%zu of %zu crt.sh queries failed (see the log)",
 			       failed, n_done);
+	if (final != CTMON_ECONFIG && final != CTMON_ESTOPPED) {
+		rc = query_candidates(st, w, e, done, n_done, &final);
+		if (rc != CTMON_OK && final == CTMON_OK)
+			final = rc;
+	}
 	free(done);
 	return final;
 }

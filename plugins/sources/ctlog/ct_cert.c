@@ -44,37 +44,6 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* A bare TBS wrapped as a Certificate with an empty signature, only so
- * OpenSSL's accessors can read it (never used for signatures). */
-static int wrap_tbs(struct ct_cert *ci, const uint8_t *tbs, size_t len,
-		    size_t *out_len)
-{
-	static const uint8_t tail[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86,
-				       0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01,
-				       0x0b, 0x05, 0x00, 0x03, 0x01, 0x00};
-	size_t body = len + sizeof tail, o = 0;
-
-	if (len > 0xffffff || grow(&ci->buf, &ci->buf_cap, body + 6, 1))
-		return -1;
-	ci->buf[o++] = 0x30;
-	if (body < 0x80) {
-		ci->buf[o++] = (uint8_t)body;
-	} else if (body < 0x10000) {
-		ci->buf[o++] = 0x82;
-		ci->buf[o++] = (uint8_t)(body >> 8);
-		ci->buf[o++] = (uint8_t)body;
-	} else {
-		ci->buf[o++] = 0x83;
-		ci->buf[o++] = (uint8_t)(body >> 16);
-		ci->buf[o++] = (uint8_t)(body >> 8);
-		ci->buf[o++] = (uint8_t)body;
-	}
-	memcpy(ci->buf + o, tbs, len);
-	memcpy(ci->buf + o + len, tail, sizeof tail);
-	*out_len = o + body;
-	return 0;
-}
-
 static int add_name(struct ct_cert *ci, const unsigned char *s, size_t len)
 {
 	if (len == 0 || memchr(s, 0, len))
@@ -88,15 +57,18 @@ static int add_name(struct ct_cert *ci, const unsigned char *s, size_t len)
 	return 0;
 }
 
-static int collect_names(struct ct_cert *ci, X509 *x)
+static int collect_names(struct ct_cert *ci, const struct ct_tbs_fields *f)
 {
-	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL,
-					       NULL);
+	const unsigned char *p = f->san;
+	GENERAL_NAMES *gens =
+		f->san ? d2i_GENERAL_NAMES(NULL, &p, (long)f->san_len) : NULL;
 	int rc = 0, n = gens ? sk_GENERAL_NAME_num(gens) : 0;
 	size_t off = 0;
 
 	ci->text_len = 0;
 	ci->c.n_names = 0;
+	if (f->san && !gens)
+		return 1; /* a SAN extension that does not decode */
 	for (int i = 0; i < n && rc == 0; i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		if (g->type == GEN_DNS)
@@ -115,9 +87,10 @@ static int collect_names(struct ct_cert *ci, X509 *x)
 	return 0;
 }
 
-static int collect_cn(struct ct_cert *ci, X509 *x)
+static int collect_cn(struct ct_cert *ci, const struct ct_tbs_fields *f)
 {
-	const X509_NAME *subj = X509_get_subject_name(x);
+	const unsigned char *p = f->subject;
+	X509_NAME *subj = d2i_X509_NAME(NULL, &p, (long)f->subject_len);
 	int idx = subj ? X509_NAME_get_index_by_NID(subj, NID_commonName, -1)
 		       : -1;
 	unsigned char *utf8 = NULL;
@@ -125,44 +98,49 @@ static int collect_cn(struct ct_cert *ci, X509 *x)
 
 	free(ci->cn);
 	ci->cn = NULL;
-	if (idx < 0)
-		return 0;
-	len = ASN1_STRING_to_UTF8(
-		&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, idx)));
-	if (len > 0 && !memchr(utf8, 0, (size_t)len)) {
-		ci->cn = malloc((size_t)len + 1);
-		if (ci->cn) {
-			memcpy(ci->cn, utf8, (size_t)len);
-			ci->cn[len] = '\0';
+	if (!subj)
+		return 1;
+	if (idx >= 0) {
+		len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(
+							 X509_NAME_get_entry(subj,
+									     idx)));
+		if (len > 0 && !memchr(utf8, 0, (size_t)len)) {
+			ci->cn = malloc((size_t)len + 1);
+			if (ci->cn) {
+				memcpy(ci->cn, utf8, (size_t)len);
+				ci->cn[len] = '\0';
+			}
 		}
+		OPENSSL_free(utf8);
 	}
-	OPENSSL_free(utf8);
+	X509_NAME_free(subj);
 	return 0;
 }
 
 /* Issuers repeat from entry to entry: keep the text of the last one. */
-static int collect_issuer(struct ct_cert *ci, X509 *x)
+static int collect_issuer(struct ct_cert *ci, const struct ct_tbs_fields *f)
 {
-	const X509_NAME *name = X509_get_issuer_name(x);
-	const unsigned char *der = NULL;
-	size_t der_len = 0;
+	const unsigned char *p = f->issuer;
+	X509_NAME *name = NULL;
 	BIO *b = NULL;
 	char *text;
 	long n;
-	int rc = -1;
+	int rc = 1;
 
-	if (!name || X509_NAME_get0_der(name, &der, &der_len) != 1)
-		return -1;
-	if (ci->issuer_dn && der_len == ci->issuer_der_len &&
-	    memcmp(der, ci->issuer_der, der_len) == 0)
+	if (ci->issuer_dn && f->issuer_len == ci->issuer_der_len &&
+	    memcmp(f->issuer, ci->issuer_der, f->issuer_len) == 0)
 		return 0;
+	name = d2i_X509_NAME(NULL, &p, (long)f->issuer_len);
+	if (!name)
+		return 1;
+	rc = -1;
 	b = BIO_new(BIO_s_mem());
 	if (!b || X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) < 0)
 		goto out;
 	n = BIO_get_mem_data(b, &text);
 	free(ci->issuer_dn);
 	free(ci->issuer_der);
-	ci->issuer_der = malloc(der_len ? der_len : 1);
+	ci->issuer_der = malloc(f->issuer_len);
 	ci->issuer_dn = malloc((size_t)n + 1);
 	if (!ci->issuer_dn || !ci->issuer_der) {
 		free(ci->issuer_dn);
@@ -173,88 +151,77 @@ static int collect_issuer(struct ct_cert *ci, X509 *x)
 	}
 	memcpy(ci->issuer_dn, text, (size_t)n);
 	ci->issuer_dn[n] = '\0';
-	memcpy(ci->issuer_der, der, der_len);
-	ci->issuer_der_len = der_len;
+	memcpy(ci->issuer_der, f->issuer, f->issuer_len);
+	ci->issuer_der_len = f->issuer_len;
 	rc = 0;
 out:
 	BIO_free(b);
+	X509_NAME_free(name);
 	return rc;
 }
 
-static int collect_serial(struct ct_cert *ci, X509 *x)
+static int collect_serial(struct ct_cert *ci, const struct ct_tbs_fields *f)
 {
-	const ASN1_INTEGER *s = X509_get0_serialNumber(x);
-	int len = s ? ASN1_STRING_length(s) : 0;
-
-	if (len <= 0 || grow(&ci->serial, &ci->serial_cap,
-			     2 * (size_t)len + 1, 1))
+	if (grow(&ci->serial, &ci->serial_cap, 2 * f->serial_len + 1, 1))
 		return -1;
-	ct_hex(ASN1_STRING_get0_data(s), (size_t)len, ci->serial);
+	ct_hex(f->serial, f->serial_len, ci->serial);
 	return 0;
 }
 
-static int64_t asn1_time(const ASN1_TIME *t)
+/* UTCTime or GeneralizedTime TLV to seconds; -1 if it does not decode. */
+static int der_time(const uint8_t *der, size_t len, int64_t *out)
 {
+	const unsigned char *p = der;
+	ASN1_TIME *t = d2i_ASN1_TIME(NULL, &p, (long)len);
 	struct tm tm;
+	int ok = t && ASN1_TIME_to_tm(t, &tm) == 1;
 
-	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
-		return 0;
-	return (int64_t)timegm(&tm);
+	ASN1_TIME_free(t);
+	if (!ok)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
 }
 
+/* Fields are read from the TBS with OpenSSL's decoders for names, times
+ * and the SAN extension, never through d2i_X509: OpenSSL 3 decodes the
+ * public key of every certificate it parses through its provider
+ * machinery, which alone costs more than everything else here. */
 int ct_cert_parse(struct ct_cert *ci, struct ct_hash *h, const uint8_t *der,
 		  size_t len, int tbs_only, const uint8_t *logged,
 		  size_t logged_len)
 {
-	const uint8_t *tbs = der, *p;
-	size_t tbs_len = len, wrapped = 0, stripped = 0;
+	const uint8_t *tbs = der;
+	size_t tbs_len = len, stripped = 0;
 	uint8_t digest[CT_HASH_LEN];
-	X509 *x = NULL;
-	int rc = CTMON_EFORMAT;
+	struct ct_tbs_fields f;
+	int rc;
 
 	memset(&ci->c, 0, sizeof ci->c);
 	ci->c.size = sizeof ci->c;
 	ci->c.log_index = -1;
 	ci->c.is_precert = -1;
-	if (tbs_only) {
-		if (wrap_tbs(ci, der, len, &wrapped) != 0)
-			return CTMON_ENOMEM;
-		p = ci->buf;
-		x = d2i_X509(NULL, &p, (long)wrapped);
-		if (x && p != ci->buf + wrapped)
-			goto out;
-	} else {
-		if (ct_cert_tbs(der, len, &tbs, &tbs_len) != 0)
-			goto out;
-		p = der;
-		x = d2i_X509(NULL, &p, (long)len);
-		if (x && p != der + len)
-			goto out;
-	}
-	if (!x)
-		goto out;
-	/* The stripped TBS goes after the wrapped copy in the same buffer. */
-	if (grow(&ci->buf, &ci->buf_cap, wrapped + tbs_len, 1)) {
-		rc = CTMON_ENOMEM;
-		goto out;
-	}
-	if (tbs_only)
-		tbs = der; /* ci->buf may have moved; der is the caller's */
-	if (ct_tbs_strip(tbs, tbs_len, ci->buf + wrapped, &stripped) != 0)
-		goto out;
-	ct_sha256(h, ci->buf + wrapped, stripped, NULL, 0, NULL, 0, digest);
+	if (!tbs_only && ct_cert_tbs(der, len, &tbs, &tbs_len) != 0)
+		return CTMON_EFORMAT;
+	if (ct_tbs_fields(tbs, tbs_len, &f) != 0)
+		return CTMON_EFORMAT;
+	if (grow(&ci->buf, &ci->buf_cap, tbs_len, 1))
+		return CTMON_ENOMEM;
+	if (ct_tbs_strip(tbs, tbs_len, ci->buf, &stripped) != 0)
+		return CTMON_EFORMAT;
+	ct_sha256(h, ci->buf, stripped, NULL, 0, NULL, 0, digest);
 	ct_hex(digest, CT_HASH_LEN, ci->tbs_hash);
-	if (collect_names(ci, x) || collect_cn(ci, x) ||
-	    collect_issuer(ci, x) || collect_serial(ci, x)) {
-		rc = CTMON_ENOMEM;
-		goto out;
-	}
+	if (der_time(f.not_before, f.not_before_len, &ci->c.not_before) ||
+	    der_time(f.not_after, f.not_after_len, &ci->c.not_after))
+		return CTMON_EFORMAT;
+	if ((rc = collect_names(ci, &f)) != 0 || (rc = collect_cn(ci, &f)) != 0 ||
+	    (rc = collect_issuer(ci, &f)) != 0 ||
+	    (rc = collect_serial(ci, &f)) != 0)
+		return rc > 0 ? CTMON_EFORMAT : CTMON_ENOMEM;
 	ci->c.tbs_hash = ci->tbs_hash;
 	ci->c.subject_cn = ci->cn;
 	ci->c.issuer_dn = ci->issuer_dn;
 	ci->c.serial = ci->serial;
-	ci->c.not_before = asn1_time(X509_get0_notBefore(x));
-	ci->c.not_after = asn1_time(X509_get0_notAfter(x));
 	if (logged) {
 		ct_sha256(h, logged, logged_len, NULL, 0, NULL, 0, digest);
 		ct_hex(digest, CT_HASH_LEN, ci->fingerprint);
@@ -262,8 +229,5 @@ int ct_cert_parse(struct ct_cert *ci, struct ct_hash *h, const uint8_t *der,
 		ci->c.der = logged;
 		ci->c.der_len = logged_len;
 	}
-	rc = CTMON_OK;
-out:
-	X509_free(x);
-	return rc;
+	return CTMON_OK;
 }

@@ -156,3 +156,101 @@ int ct_tbs_strip(const uint8_t *tbs, size_t len, uint8_t *out,
 	*out_len = o;
 	return 0;
 }
+
+/* Next child TLV of [*p, end) into t; its start in *at. */
+static int child(const uint8_t **p, const uint8_t *end, struct tlv *t,
+		 const uint8_t **at)
+{
+	if (*p >= end || read_tlv(*p, (size_t)(end - *p), t) != 0)
+		return -1;
+	*at = *p;
+	*p += t->hdr + t->len;
+	return 0;
+}
+
+/* The SubjectAltName extnValue among the extensions [p, end). */
+static int find_san(const uint8_t *p, const uint8_t *end,
+		    struct ct_tbs_fields *f)
+{
+	static const uint8_t san_oid[] = {0x06, 0x03, 0x55, 0x1d, 0x11};
+	struct tlv ext, t;
+	const uint8_t *at, *q, *qe;
+
+	while (p < end) {
+		if (child(&p, end, &ext, &at) != 0 || ext.tag != 0x30)
+			return -1;
+		q = at + ext.hdr;
+		qe = q + ext.len;
+		if (ext.len < sizeof san_oid ||
+		    memcmp(q, san_oid, sizeof san_oid) != 0)
+			continue;
+		q += sizeof san_oid;
+		if (child(&q, qe, &t, &at) != 0)
+			return -1;
+		if (t.tag == 0x01 && child(&q, qe, &t, &at) != 0) /* critical */
+			return -1;
+		if (t.tag != 0x04)
+			return -1;
+		f->san = at + t.hdr;
+		f->san_len = t.len;
+		return 0;
+	}
+	return 0;
+}
+
+int ct_tbs_fields(const uint8_t *tbs, size_t len, struct ct_tbs_fields *f)
+{
+	struct tlv seq, t, v;
+	const uint8_t *p, *end, *at, *vp, *ve;
+
+	memset(f, 0, sizeof *f);
+	if (read_tlv(tbs, len, &seq) != 0 || seq.tag != 0x30)
+		return -1;
+	p = tbs + seq.hdr;
+	end = p + seq.len;
+	if (child(&p, end, &t, &at) != 0)
+		return -1;
+	if (t.tag == 0xa0 && child(&p, end, &t, &at) != 0) /* version */
+		return -1;
+	if (t.tag != 0x02 || t.len == 0)
+		return -1;
+	f->serial = at + t.hdr;
+	f->serial_len = t.len;
+	if (child(&p, end, &t, &at) != 0 || t.tag != 0x30) /* signature */
+		return -1;
+	if (child(&p, end, &t, &at) != 0 || t.tag != 0x30)
+		return -1;
+	f->issuer = at;
+	f->issuer_len = t.hdr + t.len;
+	if (child(&p, end, &t, &at) != 0 || t.tag != 0x30) /* validity */
+		return -1;
+	vp = at + t.hdr;
+	ve = vp + t.len;
+	if (child(&vp, ve, &v, &at) != 0)
+		return -1;
+	f->not_before = at;
+	f->not_before_len = v.hdr + v.len;
+	if (child(&vp, ve, &v, &at) != 0)
+		return -1;
+	f->not_after = at;
+	f->not_after_len = v.hdr + v.len;
+	if (child(&p, end, &t, &at) != 0 || t.tag != 0x30)
+		return -1;
+	f->subject = at;
+	f->subject_len = t.hdr + t.len;
+	if (child(&p, end, &t, &at) != 0 || t.tag != 0x30) /* spki */
+		return -1;
+	while (p < end) {
+		if (child(&p, end, &t, &at) != 0)
+			return -1;
+		if (t.tag == 0xa3) {
+			const uint8_t *q = at + t.hdr, *qa;
+			struct tlv l;
+			if (child(&q, at + t.hdr + t.len, &l, &qa) != 0 ||
+			    l.tag != 0x30)
+				return -1;
+			return find_san(qa + l.hdr, qa + l.hdr + l.len, f);
+		}
+	}
+	return 0;
+}

@@ -20,4 +20,17 @@ int ct_cert_tbs(const uint8_t *cert, size_t len, const uint8_t **tbs,
 int ct_tbs_strip(const uint8_t *tbs, size_t len, uint8_t *out,
 		 size_t *out_len);
 
+/* Slices of a TBSCertificate, found by walking its DER (whole TLVs
+ * unless said otherwise); san is the SubjectAltName extnValue content. */
+struct ct_tbs_fields {
+	const uint8_t *serial;     /* INTEGER content */
+	size_t serial_len;
+	const uint8_t *issuer, *not_before, *not_after, *subject, *san;
+	size_t issuer_len, not_before_len, not_after_len, subject_len,
+		san_len;
+};
+
+/* Returns 0, or -1 for a TBS that is not well-formed DER of that shape. */
+int ct_tbs_fields(const uint8_t *tbs, size_t len, struct ct_tbs_fields *f);
+
 #endif

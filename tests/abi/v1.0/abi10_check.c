@@ -3,6 +3,7 @@
  * 1.0 config getters and emits one alert per issuance, so a host that
  * moved or retyped a 1.0 member breaks it visibly. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ static void json_str(char *buf, size_t len, size_t *pos, const char *s)
 {
 	size_t p = *pos;
 
+	if (p >= len)
+		return;
 	if (p + 1 < len)
 		buf[p++] = '"';
 	for (; s && *s && p + 7 < len; s++) {
@@ -73,6 +76,22 @@ static void json_str(char *buf, size_t len, size_t *pos, const char *s)
 	*pos = p;
 }
 
+/* snprintf at *pos that never moves *pos past the buffer's end. */
+static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+	CTMON_PRINTF(4, 5);
+static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*pos >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *pos, len - *pos, fmt, ap);
+	va_end(ap);
+	*pos = n < 0 ? len : *pos + (size_t)n;
+}
+
 static int abi10_check_on_issuance(void *state,
 				   const struct ctmon_issuance *is,
 				   struct ctmon_alert_sink *out)
@@ -83,18 +102,17 @@ static int abi10_check_on_issuance(void *state,
 	size_t pos = 0;
 
 	st->seen++;
-	pos += (size_t)snprintf(details, sizeof details, "{\"label\":");
+	append(details, sizeof details, &pos, "{\"label\":");
 	json_str(details, sizeof details, &pos, st->label);
-	pos += (size_t)snprintf(details + pos, sizeof details - pos,
-				",\"names\":%zu,\"new_names\":%zu,\"first\":",
-				is->n_names, is->n_new_names);
+	append(details, sizeof details, &pos,
+	       ",\"names\":%zu,\"new_names\":%zu,\"first\":", is->n_names,
+	       is->n_new_names);
 	json_str(details, sizeof details, &pos,
 		 is->n_names ? is->names[0] : "");
-	pos += (size_t)snprintf(details + pos, sizeof details - pos,
-				",\"not_after\":%" PRId64 "}",
-				is->cert ? is->cert->not_after : 0);
+	append(details, sizeof details, &pos, ",\"not_after\":%" PRId64 "}",
+	       is->cert ? is->cert->not_after : 0);
 	if (pos >= sizeof details)
-		return CTMON_EINTERNAL;
+		return CTMON_EINTERNAL; /* too long to be whole JSON */
 	snprintf(key, sizeof key, "%" PRId64, is->id);
 	memset(&a, 0, sizeof a);
 	a.size = sizeof a;

@@ -95,7 +95,7 @@ struct ctmon_config {
 };
 
 struct ctmon_watch {
-	struct ctmon_watch_entry e[8];
+	struct ctmon_watch_entry e[16];
 	size_t n;
 };
 
@@ -112,6 +112,10 @@ struct ctmon_host {
 	int burst;
 	char log[8192];
 	char error[1024];
+	char state_key[64];    /* the plugin's one state value (the
+	                          candidate window's cursor) */
+	char state_value[256];
+	int state_puts;
 };
 
 static struct ctmon_host H;
@@ -505,6 +509,25 @@ static void fake_emit_warning(struct ctmon_emitter *e, const char *domain,
 	snprintf(e->warnings[e->n_warnings++], 600, "%s", text);
 }
 
+static int fake_state_get(struct ctmon_host *h, const char *key,
+			  char **value)
+{
+	*value = NULL;
+	if (strcmp(h->state_key, key) != 0)
+		return CTMON_ENOTFOUND;
+	*value = strdup(h->state_value);
+	return *value ? CTMON_OK : CTMON_ENOMEM;
+}
+
+static int fake_state_put(struct ctmon_host *h, const char *key,
+			  const char *value)
+{
+	snprintf(h->state_key, sizeof h->state_key, "%s", key);
+	snprintf(h->state_value, sizeof h->state_value, "%s", value);
+	h->state_puts++;
+	return CTMON_OK;
+}
+
 static const struct ctmon_host_api API = {
 	.size = sizeof(struct ctmon_host_api),
 	.abi_major = CTMON_PLUGIN_ABI_MAJOR,
@@ -544,6 +567,8 @@ static const struct ctmon_host_api API = {
 	.batch_commit = fake_batch_commit,
 	.batch_abort = fake_batch_abort,
 	.emit_warning = fake_emit_warning,
+	.state_get = fake_state_get,
+	.state_put = fake_state_put,
 };
 
 /* ---- plugin loading and helpers ---------------------------------------- */
@@ -613,10 +638,10 @@ static struct ctmon_config base_config(void)
 	struct ctmon_config c = {
 		{"url", "exclude_expired", "timeout", "retries", "backoff_ms",
 		 "max_backoff_ms", "rate_per_minute", "burst", "max_body_mb",
-		 "deduplicate"},
+		 "deduplicate", "max_candidate_queries"},
 		{"http://127.0.0.1:9/", "false", "30", "3", "2000", "120000",
-		 "60", "5", "256", "false"},
-		10};
+		 "60", "5", "256", "false", "100"},
+		11};
 	return c;
 }
 
@@ -693,6 +718,7 @@ static void test_descriptor(void **unused)
 		{"backoff_ms", "2000"},     {"max_backoff_ms", "120000"},
 		{"rate_per_minute", "60"},  {"burst", "5"},
 		{"max_body_mb", "256"},     {"deduplicate", "false"},
+		{"max_candidate_queries", "100"},
 	};
 
 	(void)unused;
@@ -700,8 +726,8 @@ static void test_descriptor(void **unused)
 	assert_string_equal(P->name, "crtsh");
 	assert_int_equal(P->abi_major, CTMON_PLUGIN_ABI_MAJOR);
 	assert_int_equal(P->option_size, sizeof(struct ctmon_option));
-	assert_int_equal(P->n_options, 10);
-	for (size_t i = 0; i < 10; i++) {
+	assert_int_equal(P->n_options, 11);
+	for (size_t i = 0; i < 11; i++) {
 		assert_string_equal(P->options[i].name, want[i][0]);
 		assert_string_equal(P->options[i].default_value, want[i][1]);
 		assert_non_null(P->options[i].help);
@@ -735,6 +761,7 @@ static void test_config_validation(void **unused)
 	expect_config_error("rate_per_minute", "0", "> 0");
 	expect_config_error("burst", "0", "out of range");
 	expect_config_error("max_body_mb", "0", "out of range");
+	expect_config_error("max_candidate_queries", "-1", "out of range");
 }
 
 static void test_collect_commits_each_domain(void **unused)
@@ -1084,10 +1111,148 @@ static void test_body_size_cap(void **unused)
 	free(big);
 }
 
+
+/* ---- check patterns: the rotating window -------------------------------- */
+
+/* One monitored domain and typosquat candidates, added out of order. */
+static struct ctmon_watch candidate_watch(void)
+{
+	static const char *const cands[] = {"exarnple.com", "examp1e.com",
+					    "exanple.com", "xample.com",
+					    "exampel.com"};
+	static const char *const pats[] = {"example.com"};
+	struct ctmon_watch w = watch_of(pats, 1);
+
+	for (size_t i = 0; i < 5; i++) {
+		struct ctmon_watch_entry *e = &w.e[w.n++];
+		e->size = sizeof *e;
+		e->pattern = cands[i];
+		e->domain = "example.com";
+		e->tag = "typosquat:homoglyph";
+	}
+	/* A check repeating a pattern is searched once. */
+	w.e[w.n] = w.e[1];
+	w.n++;
+	return w;
+}
+
+static int collect_with(void *st, const struct ctmon_watch *w)
+{
+	const struct ctmon_source_ops *ops = P->ops;
+	int rc = ops->collect(st, w, E);
+
+	assert_false(E->open);
+	return rc;
+}
+
+static void assert_searched(int i, const char *name)
+{
+	char want[256];
+
+	snprintf(want, sizeof want,
+		 "http://127.0.0.1:9/?dNSName=%s&match=ILIKE&output=json", name);
+	assert_true(i < H.n_reqs);
+	assert_string_equal(H.reqs[i].url, want);
+}
+
+static void test_candidates_rotate_over_cycles(void **unused)
+{
+	struct ctmon_config c = base_config();
+	struct ctmon_watch w = candidate_watch();
+	void *st;
+
+	(void)unused;
+	set_cfg(&c, "max_candidate_queries", "2");
+	st = create_ok(&c);
+	for (int i = 0; i < 9; i++)
+		add_resp(200, "application/json", "[]", 0, 0);
+	/* Each cycle: the monitored domain, then the next two candidates in
+	 * name order, continuing where the last cycle stopped. */
+	assert_int_equal(collect_with(st, &w), CTMON_OK);
+	assert_int_equal(H.n_reqs, 3);
+	assert_searched(0, "example.com");
+	assert_searched(1, "examp1e.com");
+	assert_searched(2, "exampel.com");
+	assert_string_equal(H.state_value, "exampel.com");
+	assert_int_equal(collect_with(st, &w), CTMON_OK);
+	assert_searched(3, "example.com");
+	assert_searched(4, "exanple.com");
+	assert_searched(5, "exarnple.com");
+	/* The window wraps round. */
+	assert_int_equal(collect_with(st, &w), CTMON_OK);
+	assert_searched(6, "example.com");
+	assert_searched(7, "xample.com");
+	assert_searched(8, "examp1e.com");
+	assert_int_equal(H.n_reqs, 9);
+	/* Every search went through the process-wide crt.sh limit. */
+	assert_int_equal(H.rate_calls, 9);
+	/* Candidates that found nothing leave no cursor rows behind. */
+	assert_null(cursor_of(E, "examp1e.com"));
+	assert_string_equal(cursor_of(E, "example.com"), "0");
+	P->destroy(st);
+}
+
+static void test_candidate_window_zero_and_failures(void **unused)
+{
+	struct ctmon_config c = base_config();
+	struct ctmon_watch w = candidate_watch();
+	void *st;
+
+	(void)unused;
+	set_cfg(&c, "max_candidate_queries", "0");
+	st = create_ok(&c);
+	add_resp(200, "application/json", "[]", 0, 0);
+	assert_int_equal(collect_with(st, &w), CTMON_OK);
+	assert_int_equal(H.n_reqs, 1);
+	P->destroy(st);
+
+	/* A failed candidate search is a warning: the cycle's domains are
+	 * complete, and the candidate comes round again. */
+	set_cfg(&c, "max_candidate_queries", "2");
+	set_cfg(&c, "retries", "1");
+	st = create_ok(&c);
+	add_resp(200, "application/json", "[]", 0, 0);
+	add_resp(503, "text/html", "<html>Sorry</html>", 0, 0);
+	add_resp(200, "application/json", "[]", 0, 0);
+	assert_int_equal(collect_with(st, &w), CTMON_OK);
+	assert_int_equal(H.n_reqs, 4);
+	assert_int_equal(E->n_warnings, 1);
+	if (!strstr(E->warnings[0], "1 of 2 candidate searches failed"))
+		fail_msg("warning: %s", E->warnings[0]);
+	assert_string_equal(H.state_value, "exampel.com");
+	P->destroy(st);
+}
+
+static void test_candidate_certificates_are_emitted(void **unused)
+{
+	struct ctmon_config c = base_config();
+	struct ctmon_watch w = candidate_watch();
+	void *st;
+
+	(void)unused;
+	set_cfg(&c, "max_candidate_queries", "1");
+	st = create_ok(&c);
+	add_resp(200, "application/json", "[]", 0, 0);
+	add_resp(200, "application/json", example_json, 0, 0);
+	assert_int_equal(collect_with(st, &w), CTMON_OK);
+	/* The candidate's certificates reach the core (and so the checks'
+	 * on_any) in their own batch, with their cursor. */
+	assert_int_equal(E->commits, 2);
+	assert_int_equal(E->n_committed, 23);
+	assert_string_equal(cursor_of(E, "examp1e.com"), "10570508844");
+	P->destroy(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_descriptor, reset),
+		cmocka_unit_test_setup(test_candidates_rotate_over_cycles,
+				       reset),
+		cmocka_unit_test_setup(test_candidate_window_zero_and_failures,
+				       reset),
+		cmocka_unit_test_setup(test_candidate_certificates_are_emitted,
+				       reset),
 		cmocka_unit_test_setup(test_config_validation, reset),
 		cmocka_unit_test_setup(test_collect_commits_each_domain, reset),
 		cmocka_unit_test_setup(test_query_options_in_url, reset),
