@@ -149,6 +149,12 @@ static int list_candidates(const char *domain, struct ctm_config *cfg)
 			"failed (see the log)\n");
 		return CTM_EXIT_RUNTIME;
 	}
+	if (n == 0) {
+		fprintf(stderr, "ctmon: --list-candidates: no candidates for "
+			"%s (not a registrable domain, or the typosquat "
+			"check's watch_candidates is off)\n", domain);
+		return CTM_EXIT_USAGE;
+	}
 	ctm_info("%zu candidates for %s", n, domain);
 	return CTM_EXIT_OK;
 }

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import unittest
 
-from notif_case import EXEC_PROBE, T0, NotifierCase, plain_rows
+from notif_case import EXEC_PROBE, T0, NotifierCase, plain_rows, row
 from harness import WebhookReceiver
 
 
@@ -63,6 +63,41 @@ class SeveralCyclesOfOutage(NotifierCase):
             self.assertEqual(sorted(sent), sorted(self.alerts()))
             self.assertEqual(len(sent), 5)
             self.assertEqual(self.statuses(), {"delivered": 5})
+        finally:
+            receiver.stop()
+
+
+class Filters(NotifierCase):
+    rows = plain_rows(1) + [row(500, ["*.w.example.com", "w.example.com"],
+                                "0500")]
+
+    def test_each_notifier_gets_what_its_filters_match(self):
+        self.serve("other.test", [row(600, ["x.other.test"], "0600")])
+        receiver = WebhookReceiver(self.tmp)
+        try:
+            base = "http://127.0.0.1:%d/" % receiver.port
+            cfg = self.config(", ".join(
+                '{ plugin = "webhook"; id = "%s"; %s config = { url = '
+                '"%s%s"; retries = 1; }; }' % (i, f, base, i) for i, f in (
+                    ("high", 'min_severity = "high";'),
+                    ("types", 'types = [ "new_subdomain" ];'),
+                    ("other", 'domains = [ "other.test" ];'))))
+            self.run_ctmon("--config", cfg, "--domains", "example.com",
+                           "other.test", "--db", self.db,
+                           env={"CTMON_NOW": str(T0)}, check=0)
+            got = {}
+            for r in receiver.delivered():
+                got[r["path"]] = sorted((a["type"], a["domain"], a["key"])
+                                        for a in r["json"]["alerts"])
+            self.assertEqual([a[:2] for a in got["/high"]], [
+                ("wildcard_certificate", "example.com")])
+            self.assertEqual(got["/types"], [
+                ("new_subdomain", "example.com", "h1.example.com"),
+                ("new_subdomain", "example.com", "w.example.com"),
+                ("new_subdomain", "other.test", "x.other.test")])
+            self.assertEqual(got["/other"], [
+                ("new_subdomain", "other.test", "x.other.test")])
+            self.assertEqual(len(receiver.delivered()), 3)
         finally:
             receiver.stop()
 

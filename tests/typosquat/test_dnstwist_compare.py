@@ -103,9 +103,8 @@ class DnstwistComparison(unittest.TestCase):
             theirs, ours, exc = self.compare(domain, [], cfg)
             if domain.endswith(".com"):
                 self.assertEqual(exc, {}, domain)
-        # bbc.co.uk: every IDN of dnstwist's is an exception, and ctmon
-        # lists no IDN there at all.
-        theirs, ours, exc = self.compare("bbc.co.uk", [], cfg)
+        # bbc.co.uk (the last): every IDN of dnstwist's is an exception,
+        # and ctmon lists no IDN there at all.
         idn = {n for n in theirs if "xn--" in n}
         self.assertEqual(set(exc), idn)
         self.assertEqual(len(idn), 376)
@@ -141,6 +140,24 @@ class DnstwistComparison(unittest.TestCase):
         self.assertIn("micr0softonline.com", ours)
         self.assertNotIn("login.micr0softonline.com", ours)
         self.assertIn("login.micro.softonline.com", ours)
+
+
+class ListCandidatesErrors(unittest.TestCase):
+    def test_no_registrable_part(self):
+        p = subprocess.run([BIN, "--typosquats", "--list-candidates",
+                            "co.uk"], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("no candidates for co.uk", p.stderr)
+        self.assertIn("not protected", p.stderr)
+        self.assertEqual(p.stdout, "")
+
+    def test_not_a_host_name(self):
+        p = subprocess.run([BIN, "--typosquats", "--list-candidates",
+                            "exa mple.com"], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("exa mple.com", p.stderr)
 
 
 if __name__ == "__main__":

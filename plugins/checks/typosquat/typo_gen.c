@@ -47,7 +47,8 @@ static void splice(struct typo_gen *g, int fz, size_t i, const uint32_t *ins,
 		return;
 	memcpy(buf, l, i * sizeof *l);
 	m = i;
-	memcpy(buf + m, ins, k * sizeof *ins);
+	if (k)
+		memcpy(buf + m, ins, k * sizeof *ins);
 	m += k;
 	memcpy(buf + m, l + j, (n - j) * sizeof *l);
 	m += n - j;
