@@ -154,6 +154,7 @@ static int run_ctmon(const char *file, const char *db)
 	rt.host.inst = &inst;
 	eng.cfg = &cfg;
 	eng.now = 1700000000;
+	ctm_nameset_init(&eng.touched, 131072);
 	em.eng = &eng;
 	em.src = &rt;
 	t0 = now_s();
@@ -187,6 +188,7 @@ out:
 	crtsh_parser_free(p);
 	ctm_engine_drop_pending(&eng, 0);
 	free(eng.pending);
+	ctm_nameset_clear(&eng.touched);
 	if (eng.store)
 		ctm_store_close(eng.store);
 	return rc;

@@ -186,6 +186,8 @@ int ctm_engine_new(struct ctm_config *cfg, const struct ctm_engine_opts *o,
 	if (!e)
 		return CTMON_ENOMEM;
 	e->cfg = cfg;
+	/* ~40 bytes a pair: bounded at a few MB; beyond it, touch again. */
+	ctm_nameset_init(&e->touched, 131072);
 	if (o)
 		e->opts = *o;
 	ctm_plugin_path_default(&e->path, cfg->plugin_dir);
@@ -228,6 +230,7 @@ void ctm_engine_free(struct ctm_engine *e)
 	for (size_t i = 0; i < e->n_plugins; i++)
 		ctm_plugin_unload(e->plugins[i]);
 	free(e->plugins);
+	ctm_nameset_clear(&e->touched);
 	if (e->store)
 		ctm_store_close(e->store);
 	free(e);
@@ -247,10 +250,13 @@ void ctm_engine_drop_pending(struct ctm_engine *e, size_t mark)
 {
 	if (e->n_pending > mark)
 		e->n_pending = mark;
+	/* A rollback also undid touches the set remembers. */
+	ctm_nameset_clear(&e->touched);
 }
 
 static void free_pending(struct ctm_engine *e)
 {
+	ctm_nameset_clear(&e->touched);
 	free(e->pending);
 	e->pending = NULL;
 	e->n_pending = e->cap_pending = 0;
@@ -340,6 +346,8 @@ static int track_domain(struct ctm_engine *e, const char *domain,
 		under = 1;
 		if (strcmp(base, domain) == 0)
 			continue;
+		if (ctm_nameset_add(&e->touched, domain, base) == 0)
+			continue; /* touched earlier this cycle: not new */
 		rc = ctm_store_subdomain_touch(e->store, domain, base,
 					       res->issuance_id, e->now,
 					       &is_new);

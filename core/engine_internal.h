@@ -10,6 +10,7 @@
 #include "ctmon/plugin.h"
 #include "engine.h"
 #include "loader.h"
+#include "nameset.h"
 #include "store.h"
 
 /* The per-instance handle plugins receive. */
@@ -92,6 +93,9 @@ struct ctm_engine {
 	size_t n_pending, cap_pending;
 	char **baseline_domains;       /* domains in their first cycle */
 	struct ctm_cycle_stats *st;
+	/* (domain, subdomain) pairs already touched in the store this cycle:
+	 * renewals repeat names, and each needs one touch per cycle. */
+	struct ctm_nameset touched;
 };
 
 /* The host API table (host.c). */

@@ -235,6 +235,31 @@ class Failures(CtmonTestCase):
         self.assertEqual(self.db_snapshot(), before)
 
 
+class RollbackWithinCycle(CtmonTestCase):
+    def test_names_of_a_failed_domain_are_recorded_by_a_later_one(self):
+        # example.com's answer is cut off after its rows were emitted; the
+        # same names then arrive through www.example.com's query in the
+        # same cycle and must be recorded under both domains.
+        shared = [row(10, ["a.www.example.com"], "10"),
+                  row(11, ["b.www.example.com"], "11")]
+        self.serve("example.com", shared + [row(12, ["c.example.com"],
+                                                "12")])
+        self.serve("www.example.com", shared)
+        self.start_server()
+        self.server.ctl("fault=truncate-close&count=1")
+        cfg = self.crtsh_config("retries = 1;")
+        p = self.run_ctmon("--config", cfg, "--domains", "example.com",
+                           "www.example.com", "--db", self.db)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        subs = sorted(self.query("SELECT domain, name FROM subdomains"))
+        self.assertEqual(subs, [("example.com", "a.www.example.com"),
+                                ("example.com", "b.www.example.com"),
+                                ("www.example.com", "a.www.example.com"),
+                                ("www.example.com", "b.www.example.com")])
+        self.assertEqual(self.query(
+            "SELECT count(*) FROM certificates WHERE crtsh_id = 12"), [(0,)])
+
+
 class Retries(CtmonTestCase):
     def setUp(self):
         super().setUp()
