@@ -50,6 +50,8 @@ void ctm_cli_usage(FILE *fp)
 "  --list-cas            list authorised CAs\n"
 "  --remove-ca NAME|ID   remove an authorised CA (--ca-domain D to scope)\n"
 "  --outbox              show pending and failed deliveries\n"
+"  --status              domains, each source's status (CT log backlog) and\n"
+"                        cursors, outbox counts; reads the store only\n"
 "\n"
 "  -h, --help            this text;  --version  print the version\n"
 "\n"
@@ -218,6 +220,8 @@ static int parse_one(int argc, char **argv, int *i, struct ctm_cli *c)
 		return need_value(argc, argv, i, &c->ca_domain);
 	if (FLAG("--outbox"))
 		return set_flag(&c->show_outbox, 1);
+	if (FLAG("--status"))
+		return set_flag(&c->show_status, 1);
 	if (FLAG("-h") || FLAG("--help"))
 		return set_flag(&c->help, 1);
 	if (FLAG("--version"))

@@ -56,6 +56,7 @@ struct ctm_cli {
 	const char *remove_ca;
 	const char *ca_domain;
 	int show_outbox;
+	int show_status;
 	int help;
 	int version;
 };

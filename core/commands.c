@@ -1,10 +1,13 @@
 /* commands.c - the store operations of the command line: list and
  * acknowledge alerts, add, list and remove authorised CAs, show the
- * outbox.  Each opens the store, does one thing, and returns an exit code. */
+ * outbox, show the status.  Each opens the store, does one thing, and
+ * returns an exit code. */
 #include "commands.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "engine.h"
 #include "log.h"
@@ -190,5 +193,151 @@ int ctm_cmd_outbox(struct ctm_config *cfg)
 		return rc;
 	ctm_store_outbox_print(s, stdout);
 	ctm_store_close(s);
+	return rc;
+}
+
+/* ---- --status: the store only, no plugins, no network ----------------- */
+
+/* Store text is certificate- or server-influenced: no control bytes
+ * reach the terminal, and at most `max` bytes (0: all) are shown. */
+static void put_inert(FILE *fp, const char *text, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "-");
+	size_t n = 0;
+
+	for (; *p && (max == 0 || n < max); p++, n++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+	if (*p)
+		fputs("...", fp);
+}
+
+static int print_domain_status(void *ctx, const struct ctm_domain_status *d)
+{
+	FILE *fp = ctx;
+	char when[32];
+
+	if (d->baselined_at)
+		ctm_format_time(d->baselined_at, when, sizeof when);
+	else
+		snprintf(when, sizeof when, "(not yet)");
+	fputs("  ", fp);
+	put_inert(fp, d->domain, 0);
+	fprintf(fp, "  baselined_at %s  issuances %lld  subdomains %lld  "
+		"open alerts %lld\n", when, (long long)d->issuances,
+		(long long)d->subdomains, (long long)d->open_alerts);
+	return 0;
+}
+
+/* "status.<name>": its JSON on one line, the backlog first when the
+ * source reports one (a CT log's head - cursor). */
+static int print_status_row(void *ctx, const struct ctm_kv_row *row)
+{
+	FILE *fp = ctx;
+	struct json_object *v = json_tokener_parse(row->value);
+	struct json_object *backlog = NULL;
+	char when[32];
+
+	fputs("    ", fp);
+	put_inert(fp, row->key + strlen("status."), 0);
+	fputs(": ", fp);
+	if (v && json_object_object_get_ex(v, "backlog", &backlog) &&
+	    json_object_is_type(backlog, json_type_int))
+		fprintf(fp, "BACKLOG %lld  ",
+			(long long)json_object_get_int64(backlog));
+	put_inert(fp, v ? json_object_to_json_string_ext(
+			      v, JSON_C_TO_STRING_SPACED |
+				     JSON_C_TO_STRING_NOSLASHESCAPE)
+			: row->value, 0);
+	ctm_format_time(row->updated_at, when, sizeof when);
+	fprintf(fp, "  (updated %s)\n", when);
+	json_object_put(v);
+	return 0;
+}
+
+/* Cursors can be long (a CT log's compact range): the start is enough
+ * to see that one exists and moves. */
+static int print_cursor_row(void *ctx, const struct ctm_kv_row *row)
+{
+	FILE *fp = ctx;
+	char when[32];
+
+	fputs("    cursor ", fp);
+	put_inert(fp, row->key, 0);
+	fputs(" = ", fp);
+	put_inert(fp, row->value, 60);
+	ctm_format_time(row->updated_at, when, sizeof when);
+	fprintf(fp, "  (updated %s)\n", when);
+	return 0;
+}
+
+struct outbox_walk {
+	FILE *fp;
+	int rows;
+};
+
+static int print_outbox_count(void *ctx, const char *notifier,
+			      const char *status, int64_t count)
+{
+	struct outbox_walk *w = ctx;
+	FILE *fp = w->fp;
+
+	w->rows++;
+	fputs("  ", fp);
+	put_inert(fp, notifier, 0);
+	fprintf(fp, ": %lld %s\n", (long long)count, status);
+	return 0;
+}
+
+static int print_sources(struct ctm_store *s, FILE *fp)
+{
+	char **ids = NULL, ns[300];
+	int rc = ctm_store_source_ids(s, &ids);
+
+	for (size_t i = 0; rc == CTMON_OK && ids[i]; i++) {
+		fputs("  ", fp);
+		put_inert(fp, ids[i], 0);
+		fputs("\n", fp);
+		snprintf(ns, sizeof ns, "source:%s", ids[i]);
+		rc = ctm_store_kv_foreach_prefix(s, ns, "status.",
+						 print_status_row, fp);
+		if (rc == CTMON_OK)
+			rc = ctm_store_cursor_foreach(s, ids[i],
+						      print_cursor_row, fp);
+	}
+	if (rc == CTMON_OK && !ids[0])
+		fputs("  (no source has run yet)\n", fp);
+	ctm_strv_free(ids);
+	return rc;
+}
+
+int ctm_cmd_status(struct ctm_config *cfg)
+{
+	struct outbox_walk ob = {stdout, 0};
+	struct ctm_store *s = NULL;
+	int rc = open_store(cfg, &s);
+
+	if (rc != CTM_EXIT_OK)
+		return rc;
+	printf("domains:\n");
+	if (ctm_store_domain_status_foreach(s, print_domain_status, stdout) !=
+		    CTMON_OK)
+		goto fail;
+	printf("sources:\n");
+	if (print_sources(s, stdout) != CTMON_OK)
+		goto fail;
+	printf("outbox (pending and failed deliveries):\n");
+	if (ctm_store_outbox_count_foreach(s, print_outbox_count, &ob) !=
+	    CTMON_OK)
+		goto fail;
+	if (ob.rows == 0)
+		printf("  (nothing pending or failed)\n");
+	goto out;
+fail:
+	fprintf(stderr, "ctmon: --status: %s\n", ctm_store_errmsg(s));
+	rc = CTM_EXIT_RUNTIME;
+out:
+	ctm_store_close(s);
+	if (fflush(stdout) != 0 && rc == CTM_EXIT_OK)
+		rc = CTM_EXIT_RUNTIME;
 	return rc;
 }

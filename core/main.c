@@ -254,6 +254,8 @@ static int dispatch(const struct ctm_cli *cli, struct ctm_config **cfg)
 		return ctm_cmd_list_alerts(cli, *cfg);
 	if (cli->show_outbox)
 		return ctm_cmd_outbox(*cfg);
+	if (cli->show_status)
+		return ctm_cmd_status(*cfg);
 	return monitor(cli, cfg);
 }
 

@@ -16,7 +16,10 @@
  *  - totals count an issuance or a subdomain name under two reported
  *    domains (example.com, bank.example.com) once;
  *  - ca_id is null unless crt.sh gave a CA id; times are null when
- *    unknown; validity_hours is truncated to two decimals. */
+ *    unknown; validity_hours is truncated to two decimals;
+ *  - sources lists every source instance that left state or cursors in
+ *    the store: its "status.*" state values (a CT log's head, cursor and
+ *    backlog) as embedded JSON, and its cursors as strings. */
 #include "report.h"
 
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include <json-c/json.h>
 #include <sqlite3.h>
 
+#include "store.h"
 #include "util.h"
 
 #ifndef CTMON_VERSION
@@ -675,6 +679,106 @@ static struct json_object *domain_report(struct report *r, const char *domain)
 	return o;
 }
 
+/* ---- sources: what each source publishes about its progress ----------- */
+
+/* A source's state value as embedded JSON.  It is parsed with UTF-8
+ * validation so the report stays valid; text that is not JSON (or not
+ * UTF-8) is kept as a string. */
+static struct json_object *embedded_json(struct report *r, const char *text)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *v = NULL;
+
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
+	v = json_tokener_parse_ex(tok, text, -1);
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(v);
+		v = jstr(r, text);
+	}
+	json_tokener_free(tok);
+	return v;
+}
+
+struct source_walk {
+	struct report *r;
+	struct json_object *obj;
+};
+
+static int add_status(void *ctx, const struct ctm_kv_row *row)
+{
+	struct source_walk *w = ctx;
+
+	put(w->r, w->obj, row->key + strlen("status."),
+	    embedded_json(w->r, row->value));
+	return w->r->rc != CTMON_OK;
+}
+
+static int add_cursor(void *ctx, const struct ctm_kv_row *row)
+{
+	struct source_walk *w = ctx;
+
+	put(w->r, w->obj, row->key, jstr(w->r, row->value));
+	return w->r->rc != CTMON_OK;
+}
+
+static void fail_store(struct report *r, struct ctm_store *s, int rc)
+{
+	if (r->rc != CTMON_OK)
+		return;
+	r->rc = rc;
+	snprintf(r->errmsg, sizeof r->errmsg, "%s", ctm_store_errmsg(s));
+}
+
+static struct json_object *source_report(struct report *r,
+					 struct ctm_store *s, const char *id)
+{
+	struct json_object *o = checked(r, json_object_new_object());
+	struct source_walk w = {r, NULL};
+	char ns[300];
+	int rc;
+
+	if (!o)
+		return NULL;
+	put(r, o, "id", jstr(r, id));
+	snprintf(ns, sizeof ns, "source:%s", id);
+	w.obj = checked(r, json_object_new_object());
+	if (w.obj) {
+		rc = ctm_store_kv_foreach_prefix(s, ns, "status.", add_status,
+						 &w);
+		if (rc != CTMON_OK)
+			fail_store(r, s, rc);
+	}
+	put(r, o, "status", w.obj);
+	w.obj = r->rc == CTMON_OK ? checked(r, json_object_new_object())
+				  : NULL;
+	if (w.obj) {
+		rc = ctm_store_cursor_foreach(s, id, add_cursor, &w);
+		if (rc != CTMON_OK)
+			fail_store(r, s, rc);
+	}
+	put(r, o, "cursors", w.obj);
+	return o;
+}
+
+static struct json_object *sources(struct report *r, struct ctm_store *s)
+{
+	struct json_object *arr = checked(r, json_object_new_array());
+	char **ids = NULL;
+	int rc;
+
+	if (!arr)
+		return NULL;
+	rc = ctm_store_source_ids(s, &ids);
+	if (rc != CTMON_OK)
+		fail_store(r, s, rc);
+	for (size_t i = 0; ids && ids[i] && r->rc == CTMON_OK; i++)
+		push(r, arr, source_report(r, s, ids[i]));
+	ctm_strv_free(ids);
+	return arr;
+}
+
 /* Totals over all reported domains, counting an issuance or a name that
  * falls under two of them (example.com and bank.example.com) once.  The
  * domain list is bound as one JSON array and expanded with json_each. */
@@ -741,6 +845,8 @@ int ctm_report_build(struct ctm_store *s, char *const *domains, size_t n,
 	for (size_t i = 0; list && i < n && r.rc == CTMON_OK; i++)
 		push(&r, list, domain_report(&r, domains[i]));
 	put(&r, root, "domains", list);
+	if (r.rc == CTMON_OK)
+		put(&r, root, "sources", sources(&r, s));
 	put(&r, root, "totals", totals(&r, domains, n));
 	if (r.rc != CTMON_OK)
 		goto out;

@@ -210,4 +210,47 @@ int ctm_store_kv_put(struct ctm_store *s, const char *ns, const char *key,
 		     const char *value, int64_t now);
 int ctm_store_kv_delete(struct ctm_store *s, const char *ns, const char *key);
 
+
+/* Read-only walks for `ctmon --status` and the report (store_status.c).
+ * Strings are borrowed for the callback only; fn != 0 stops. */
+struct ctm_domain_status {
+	const char *domain;
+	int64_t added_at;
+	int64_t baselined_at;  /* 0 until its first cycle completed */
+	int64_t issuances;
+	int64_t subdomains;
+	int64_t open_alerts;
+};
+/* Monitored domains of the store, by name, with their counts. */
+int ctm_store_domain_status_foreach(
+	struct ctm_store *s,
+	int (*fn)(void *ctx, const struct ctm_domain_status *d), void *ctx);
+/* Source instance ids that have state (namespace "source:<id>") or
+ * cursors, sorted, as a NULL-terminated list (ctm_strv_free). */
+int ctm_store_source_ids(struct ctm_store *s, char ***ids);
+struct ctm_kv_row {
+	const char *key;
+	const char *value;
+	int64_t updated_at;
+};
+/* plugin_state rows of namespace ns whose key starts with prefix, by
+ * key. */
+int ctm_store_kv_foreach_prefix(struct ctm_store *s, const char *ns,
+				const char *prefix,
+				int (*fn)(void *ctx,
+					  const struct ctm_kv_row *row),
+				void *ctx);
+/* Cursors of a source instance, by key. */
+int ctm_store_cursor_foreach(struct ctm_store *s, const char *source_id,
+			     int (*fn)(void *ctx,
+				       const struct ctm_kv_row *row),
+			     void *ctx);
+/* Outbox rows waiting (pending) or given up (failed), counted per
+ * notifier instance and status. */
+int ctm_store_outbox_count_foreach(
+	struct ctm_store *s,
+	int (*fn)(void *ctx, const char *notifier_id, const char *status,
+		  int64_t count),
+	void *ctx);
+
 #endif

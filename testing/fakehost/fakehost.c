@@ -115,6 +115,51 @@ static int host_rate_limit(struct ctmon_host *h, const char *name,
 
 static void host_free(void *p) { free(p); }
 
+/* ---- notifiers: what deliver() reports ------------------------------------- */
+
+/* Like ctmon: only during deliver(), and never more than the batch. */
+int fh_deliver_progress_api(struct ctmon_host *h, size_t n)
+{
+	struct fh_host *fh = h ? h->fh : NULL;
+	int rc = CTMON_EINVAL;
+
+	if (!fh)
+		return CTMON_EINVAL;
+	pthread_mutex_lock(&fh->lock);
+	if (fh->delivering && n <= fh->deliver_n) {
+		fh->deliver_progress = (int64_t)n;
+		rc = CTMON_OK;
+	}
+	pthread_mutex_unlock(&fh->lock);
+	return rc;
+}
+
+int fh_deliver_retry_after_api(struct ctmon_host *h, int64_t seconds)
+{
+	struct fh_host *fh = h ? h->fh : NULL;
+	int rc = CTMON_EINVAL;
+
+	if (!fh)
+		return CTMON_EINVAL;
+	pthread_mutex_lock(&fh->lock);
+	if (fh->delivering && seconds >= 0) {
+		fh->deliver_retry_after = seconds;
+		rc = CTMON_OK;
+	}
+	pthread_mutex_unlock(&fh->lock);
+	return rc;
+}
+
+int64_t fh_deliver_progress(const struct fh_host *fh)
+{
+	return fh ? fh->deliver_progress : -1;
+}
+
+int64_t fh_deliver_retry_after(const struct fh_host *fh)
+{
+	return fh ? fh->deliver_retry_after : -1;
+}
+
 static const struct ctmon_host_api fake_api = {
 	.size = sizeof(struct ctmon_host_api),
 	.abi_major = CTMON_PLUGIN_ABI_MAJOR,
@@ -172,6 +217,13 @@ static const struct ctmon_host_api fake_api = {
 	.dn_equal = ctm_dn_equal,
 	.foreach_issuance = fh_foreach_issuance,
 	.name_covered_until = fh_name_covered_until,
+	/* ABI 1.1 */
+	.source_alert = fh_source_alert,
+	.domain_get = fh_domain_get_api,
+	.dns_result = fh_dns_result_api,
+	.http_set_ca_file = fh_http_set_ca_file,
+	.deliver_progress = fh_deliver_progress_api,
+	.deliver_retry_after = fh_deliver_retry_after_api,
 };
 
 const struct ctmon_host_api *fh_api(void) { return &fake_api; }
@@ -197,6 +249,8 @@ struct fh_host *fh_new(void)
 	fh->now = FH_DEFAULT_NOW;
 	fh->mono_ns = 1000000000u;
 	fh->http_chunk = 4096;
+	fh->deliver_progress = -1;
+	fh->deliver_retry_after = -1;
 	snprintf(fh->prefix, sizeof fh->prefix, "[fakehost]");
 	return fh;
 }
@@ -226,6 +280,7 @@ void fh_free(struct fh_host *fh)
 	/* After destroy: the descriptor and option strings live in the .so. */
 	ctm_plugin_unload(fh->plugin);
 	fh_store_free(fh);
+	fh_domains_free(fh);
 	fh_source_free(fh);
 	fh_alerts_free(fh);
 	fh_http_free_all(fh);
@@ -450,7 +505,17 @@ int fh_deliver(struct fh_host *fh, const struct ctmon_alert *const *alerts,
 
 	if (rc != CTMON_OK)
 		return rc;
-	return fh->plugin->notifier.deliver(fh->state, alerts, n);
+	pthread_mutex_lock(&fh->lock);
+	fh->delivering = 1;
+	fh->deliver_n = n;
+	fh->deliver_progress = -1;
+	fh->deliver_retry_after = -1;
+	pthread_mutex_unlock(&fh->lock);
+	rc = fh->plugin->notifier.deliver(fh->state, alerts, n);
+	pthread_mutex_lock(&fh->lock);
+	fh->delivering = 0;
+	pthread_mutex_unlock(&fh->lock);
+	return rc;
 }
 
 int fh_collect(struct fh_host *fh, const char *const *watch_domains, size_t n)
@@ -479,7 +544,7 @@ int fh_collect(struct fh_host *fh, const char *const *watch_domains, size_t n)
 	rc = fh->plugin->source.collect(fh->state, &w, &em);
 	fh_collect_finish(&em, rc);
 	free(w.entries);
-	return rc;
+	return finish(fh, rc);
 }
 
 const char *fh_last_error(const struct fh_host *fh)

@@ -57,6 +57,20 @@
  *  - dn_equal: ctmon's.
  *  - foreach_issuance / name_covered_until: over the issuances given with
  *    fh_add_issuance, with the semantics documented in <ctmon/plugin.h>.
+ * ABI 1.1 members:
+ *  - source_alert: validated and stored like emit_alert (same refusals,
+ *    same uniqueness, read with fh_alert_count etc.; baseline 0); also
+ *    refused (CTMON_EINVAL) when issuance_id is not 0.  Raised inside a
+ *    batch, the alert is kept or dropped with that batch; raised outside
+ *    one, with the implicit batch.  A refused one makes fh_collect return
+ *    CTMON_EFORMAT.
+ *  - domain_get: the domains given with fh_add_domain, in order.
+ *  - dns_result: the results given with fh_set_dns_result.
+ *  - http_set_ca_file: the path is recorded with each attempt
+ *    (fh_http_request_ca_file); the fake has no TLS and never reads it.
+ *  - deliver_progress / deliver_retry_after: recorded during fh_deliver
+ *    (fh_deliver_progress, fh_deliver_retry_after); CTMON_EINVAL outside
+ *    deliver(), for n greater than the batch, or for negative seconds.
  *
  * Ownership: every pointer the fake returns stays valid until fh_free
  * (or, for fh_last_error, until the next call into the plugin).  What you
@@ -145,6 +159,26 @@ size_t fh_issuance_count(const struct fh_host *fh);
 int fh_add_authorized_ca(struct fh_host *fh, const char *domain,
 			 int64_t ca_id, const char *dn);
 
+/* Adds a monitored domain, served by domain_get in the order added.  It
+ * is normalised as ctmon's configuration does (lower case, no trailing
+ * dot); adding it again changes nothing.  CTMON_EINVAL for a wildcard or
+ * a name ctmon's configuration refuses (non-ASCII: give the A-label). */
+int fh_add_domain(struct fh_host *fh, const char *domain);
+
+/* Sets the DNS result dns_result returns for `name` (normalised; a later
+ * call for the same name replaces it, though strings a plugin got from
+ * the earlier one stay valid).  status is one of those struct
+ * ctmon_dns_result lists ("resolved", "nxdomain", "nodata", "timeout",
+ * "servfail", "dangling_cname", "error"); addresses and cname are
+ * NULL-terminated lists (NULL for none) and reach the plugin as lists with
+ * their counts; resolved_at is the fake clock at the time of this call.
+ * A name never set gives CTMON_ENOTFOUND, like a name ctmon never
+ * resolved.  CTMON_EINVAL for an unknown status, a wildcard or an invalid
+ * name. */
+int fh_set_dns_result(struct fh_host *fh, const char *name,
+		      const char *status, const char *const *addresses,
+		      const char *const *cname);
+
 /* Per-instance state (state_get/put/delete): preset or read a value.
  * fh_state_value returns NULL when the key is absent. */
 int fh_state_put(struct fh_host *fh, const char *key, const char *value);
@@ -164,11 +198,23 @@ int fh_on_cycle(struct fh_host *fh);
 int fh_watch(struct fh_host *fh);
 /* Check: on_any with a certificate that belongs to no issuance. */
 int fh_on_any(struct fh_host *fh, const struct ctmon_cert *c);
-/* Notifier: deliver(alerts, n), the alerts passed as given. */
+/* Notifier: deliver(alerts, n), the alerts passed as given.  What the
+ * plugin reports with deliver_progress and deliver_retry_after during the
+ * call is read afterwards with fh_deliver_progress and
+ * fh_deliver_retry_after. */
 int fh_deliver(struct fh_host *fh, const struct ctmon_alert *const *alerts,
 	       size_t n);
+/* The n the plugin last passed to deliver_progress during the latest
+ * fh_deliver, or -1 if it did not call it (ctmon then counts every alert
+ * delivered on CTMON_OK and none on an error). */
+int64_t fh_deliver_progress(const struct fh_host *fh);
+/* The seconds last passed to deliver_retry_after during the latest
+ * fh_deliver, or -1 if it did not call it. */
+int64_t fh_deliver_retry_after(const struct fh_host *fh);
 /* Source: collect() with a watch set of `n` monitored domains (each entry
- * pattern = domain = the name, tag "domain"). */
+ * pattern = domain = the name, tag "domain").  Independent of
+ * fh_add_domain.  CTMON_EFORMAT when a source_alert was refused (the
+ * batches are still kept or dropped by collect()'s own rc). */
 int fh_collect(struct fh_host *fh, const char *const *watch_domains,
 	       size_t n);
 
@@ -178,7 +224,8 @@ const char *fh_last_error(const struct fh_host *fh);
 
 /* ---- What the plugin produced ------------------------------------------- */
 
-/* Stored alerts, unique on (type, domain, key), in emission order. */
+/* Stored alerts, unique on (type, domain, key), in emission order: a
+ * check's, and a source's once their batch is kept. */
 size_t fh_alert_count(const struct fh_host *fh);
 const struct ctmon_alert *fh_alert(const struct fh_host *fh, size_t i);
 /* The stored alert with that type, domain and key, or NULL. */
@@ -237,6 +284,9 @@ const char *fh_http_request_method(const struct fh_host *fh, size_t i);
 const char *fh_http_request_body(const struct fh_host *fh, size_t i);
 const char *fh_http_request_header(const struct fh_host *fh, size_t i,
 				   const char *name);
+/* The CA file the request set with http_set_ca_file, or NULL if it kept
+ * the system's CAs. */
+const char *fh_http_request_ca_file(const struct fh_host *fh, size_t i);
 
 /* ---- Logs ---------------------------------------------------------------- */
 

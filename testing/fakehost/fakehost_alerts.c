@@ -1,7 +1,8 @@
 /* fakehost_alerts.c - emit_alert in the fake host: the same refusals as
  * ctmon, a stricter look at details_json (it must be one JSON object), and
  * the store's uniqueness on (type, domain, key) so tests can see that a
- * repeated finding is not a new alert. */
+ * repeated finding is not a new alert.  A source's alerts (source_alert)
+ * take the same path and live or die with the batch they were raised in. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,7 @@ static void alert_rec_free(void *p)
 }
 
 /* Copies the plugin's alert, completed as the core would.  Lock held. */
-static int store_alert(struct fh_host *fh, const struct ctmon_alert_sink *s,
+static int store_alert(struct fh_host *fh, int baseline, enum fh_tier tier,
 		       const struct ctmon_alert *a, struct json_object *details)
 {
 	struct fh_alert_rec *rec = calloc(1, sizeof *rec);
@@ -150,7 +151,8 @@ static int store_alert(struct fh_host *fh, const struct ctmon_alert_sink *s,
 	c->severity = a->severity;
 	c->issuance_id = a->issuance_id;
 	c->created_at = fh->now;
-	c->baseline = s->is ? s->is->baseline : 0;
+	c->baseline = baseline;
+	rec->tier = tier;
 	if (fh_own_str(&rec->own, a->type, &c->type) ||
 	    fh_own_str(&rec->own, a->domain, &c->domain) ||
 	    fh_own_str(&rec->own, a->key, &c->key) ||
@@ -164,9 +166,11 @@ static int store_alert(struct fh_host *fh, const struct ctmon_alert_sink *s,
 	return CTMON_OK;
 }
 
-int fh_emit_alert(struct ctmon_alert_sink *s, const struct ctmon_alert *a)
+/* Validates and stores an alert from a check (baseline: its issuance's
+ * flag) or a source (tier: its batch). */
+static int accept_alert(struct fh_host *fh, const struct ctmon_alert *a,
+			int baseline, enum fh_tier tier)
 {
-	struct fh_host *fh = s->fh;
 	struct json_object *details;
 	char why[256];
 	int rc;
@@ -192,11 +196,44 @@ int fh_emit_alert(struct ctmon_alert_sink *s, const struct ctmon_alert *a)
 		fh->duplicates++;
 		rc = CTMON_OK;
 	} else {
-		rc = store_alert(fh, s, a, details);
+		rc = store_alert(fh, baseline, tier, a, details);
 	}
 	pthread_mutex_unlock(&fh->lock);
 	json_object_put(details);
 	return rc;
+}
+
+int fh_emit_alert(struct ctmon_alert_sink *s, const struct ctmon_alert *a)
+{
+	return accept_alert(s->fh, a, s->is ? s->is->baseline : 0,
+			    FH_COMMITTED);
+}
+
+/* A source's alert concerns no issuance, as ctmon insists. */
+int fh_source_alert(struct ctmon_emitter *e, const struct ctmon_alert *a)
+{
+	if (a && a->size >= offsetof(struct ctmon_alert, created_at) &&
+	    a->issuance_id != 0)
+		return refuse(e->fh, CTMON_EINVAL, "a source alert must have "
+						   "issuance_id 0");
+	return accept_alert(e->fh, a, 0, fh_emitter_tier(e));
+}
+
+void fh_alerts_settle(struct fh_host *fh, enum fh_tier from, int keep)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < fh->alerts.n; i++) {
+		struct fh_alert_rec *rec = fh->alerts.items[i];
+		if (rec->tier == from && !keep) {
+			alert_rec_free(rec);
+			continue;
+		}
+		if (rec->tier == from)
+			rec->tier = FH_COMMITTED;
+		fh->alerts.items[kept++] = rec;
+	}
+	fh->alerts.n = kept;
 }
 
 size_t fh_alert_count(const struct fh_host *fh)

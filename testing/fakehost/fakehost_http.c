@@ -27,6 +27,7 @@ struct fh_request {
 	char *method;
 	char *url;
 	char *body;
+	char *ca_file; /* NULL: the system's CAs */
 	struct fh_vec headers; /* "Name: value" */
 };
 
@@ -36,6 +37,7 @@ struct ctmon_http_req {
 	char *url;
 	struct fh_vec req_headers;
 	char *req_body;
+	char *ca_file;
 	int64_t timeout_ms;
 	int max_attempts;
 	int64_t base_ms;
@@ -70,6 +72,7 @@ static void request_free(void *p)
 	free(r->method);
 	free(r->url);
 	free(r->body);
+	free(r->ca_file);
 	fh_vec_free(&r->headers, free);
 	free(r);
 }
@@ -179,7 +182,9 @@ static int record_request(struct fh_host *fh, const struct ctmon_http_req *r)
 	rec->method = strdup(r->method);
 	rec->url = strdup(r->url);
 	rec->body = strdup(r->req_body ? r->req_body : "");
+	rec->ca_file = r->ca_file ? strdup(r->ca_file) : NULL;
 	if (!rec->method || !rec->url || !rec->body ||
+	    (r->ca_file && !rec->ca_file) ||
 	    copy_lines(&rec->headers, &r->req_headers) != 0 ||
 	    fh_vec_push(&fh->requests, rec) != 0) {
 		request_free(rec);
@@ -238,6 +243,12 @@ const char *fh_http_request_header(const struct fh_host *fh, size_t i,
 {
 	const struct fh_request *r = request_at(fh, i);
 	return r && name ? line_value(&r->headers, name) : NULL;
+}
+
+const char *fh_http_request_ca_file(const struct fh_host *fh, size_t i)
+{
+	const struct fh_request *r = request_at(fh, i);
+	return r ? r->ca_file : NULL;
 }
 
 void fh_http_free_all(struct fh_host *fh)
@@ -321,6 +332,22 @@ int fh_http_set_retry(struct ctmon_http_req *r, int attempts, int64_t base_ms,
 	r->max_attempts = attempts;
 	r->base_ms = base_ms;
 	r->max_ms = max_ms;
+	return CTMON_OK;
+}
+
+/* Recorded with each attempt; the fake has no TLS, so the file is not
+ * read. */
+int fh_http_set_ca_file(struct ctmon_http_req *r, const char *path)
+{
+	char *copy;
+
+	if (!r || !path || !*path)
+		return CTMON_EINVAL;
+	copy = strdup(path);
+	if (!copy)
+		return CTMON_ENOMEM;
+	free(r->ca_file);
+	r->ca_file = copy;
 	return CTMON_OK;
 }
 
@@ -556,6 +583,7 @@ void fh_http_free(struct ctmon_http_req *r)
 	free(r->method);
 	free(r->url);
 	free(r->req_body);
+	free(r->ca_file);
 	fh_vec_free(&r->req_headers, free);
 	fh_vec_free(&r->headers, free);
 	ctm_buf_free(&r->body);

@@ -71,6 +71,14 @@ struct fh_issuance_rec {
 struct fh_alert_rec {
 	struct ctmon_alert a;
 	struct fh_owned own;
+	enum fh_tier tier; /* a source's alert belongs to its batch */
+};
+
+/* A canned DNS result (fh_set_dns_result); the newest for a name wins. */
+struct fh_dns_rec {
+	const char *name; /* normalised */
+	struct ctmon_dns_result r;
+	struct fh_owned own;
 };
 
 struct fh_ca {
@@ -115,6 +123,8 @@ struct fh_host {
 	struct fh_vec cas;        /* struct fh_ca */
 	struct fh_vec state_kv;   /* struct fh_kv, committed only */
 	struct fh_vec cursors;    /* struct fh_kv, a log: newest wins */
+	struct fh_vec domains;    /* char *, normalised (domain_get) */
+	struct fh_vec dns;        /* struct fh_dns_rec, a log: newest wins */
 
 	/* what the plugin produced */
 	struct fh_vec logs;       /* struct fh_log_rec */
@@ -127,6 +137,12 @@ struct fh_host {
 	size_t aborts;
 	struct fh_vec warnings;   /* char * */
 	struct fh_vec watch;      /* struct fh_watch_rec */
+
+	/* the deliver() in progress and what the notifier reported */
+	int delivering;
+	size_t deliver_n;
+	int64_t deliver_progress;    /* -1: not reported */
+	int64_t deliver_retry_after; /* -1: not reported */
 
 	/* HTTP */
 	struct fh_vec responses;  /* struct fh_response */
@@ -160,6 +176,10 @@ void fh_logf(struct fh_host *fh, enum ctmon_log_level lvl, const char *fmt,
 
 /* The members of the API table, by area (fakehost_*.c). */
 int fh_emit_alert(struct ctmon_alert_sink *s, const struct ctmon_alert *a);
+int fh_source_alert(struct ctmon_emitter *e, const struct ctmon_alert *a);
+/* Lock held.  Moves source alerts of tier `from` to COMMITTED, or drops
+ * them (with their batch). */
+void fh_alerts_settle(struct fh_host *fh, enum fh_tier from, int keep);
 int fh_ca_count(struct ctmon_host *h, const char *domain, int64_t *count);
 int fh_ca_is_authorized(struct ctmon_host *h, const char *domain,
 			int64_t ca_id, const char *issuer_dn, int *authorized);
@@ -176,6 +196,15 @@ int fh_state_put_api(struct ctmon_host *h, const char *key,
 		     const char *value);
 int fh_state_delete_api(struct ctmon_host *h, const char *key);
 
+/* Monitored domains and DNS results (fakehost_domains.c). */
+int fh_domain_get_api(struct ctmon_host *h, size_t i, const char **out);
+int fh_dns_result_api(struct ctmon_host *h, const char *name,
+		      struct ctmon_dns_result *out);
+
+/* Notifiers: what deliver() reports (fakehost.c). */
+int fh_deliver_progress_api(struct ctmon_host *h, size_t n);
+int fh_deliver_retry_after_api(struct ctmon_host *h, int64_t seconds);
+
 /* Sources: batches, certificates, cursors (fakehost_source.c). */
 int fh_batch_begin(struct ctmon_emitter *e);
 int fh_emit_cert(struct ctmon_emitter *e, const struct ctmon_cert *c);
@@ -185,6 +214,8 @@ int fh_get_cursor_api(struct ctmon_emitter *e, const char *key,
 		      char **value);
 int fh_batch_commit(struct ctmon_emitter *e);
 int fh_batch_abort(struct ctmon_emitter *e);
+/* The batch an emit belongs to now. */
+enum fh_tier fh_emitter_tier(const struct ctmon_emitter *e);
 void fh_emit_warning(struct ctmon_emitter *e, const char *domain,
 		     const char *text);
 size_t fh_watch_count_api(const struct ctmon_watch *w);
@@ -208,6 +239,7 @@ int fh_http_set_retry(struct ctmon_http_req *r, int attempts, int64_t base_ms,
 int fh_http_set_max_body(struct ctmon_http_req *r, size_t max);
 int fh_http_set_sink(struct ctmon_http_req *r,
 		     const struct ctmon_http_sink *sink);
+int fh_http_set_ca_file(struct ctmon_http_req *r, const char *path);
 int fh_http_perform(struct ctmon_http_req *r);
 long fh_http_status(const struct ctmon_http_req *r);
 const char *fh_http_header(const struct ctmon_http_req *r, const char *name);
@@ -219,6 +251,7 @@ void fh_http_free(struct ctmon_http_req *r);
 void fh_store_free(struct fh_host *fh);
 void fh_source_free(struct fh_host *fh);
 void fh_alerts_free(struct fh_host *fh);
+void fh_domains_free(struct fh_host *fh);
 void fh_http_free_all(struct fh_host *fh);
 
 #endif

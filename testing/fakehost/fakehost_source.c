@@ -2,9 +2,9 @@
  * certificates, cursors, warnings, the watch set) and the watch builder
  * checks extend.
  *
- * Certificates and cursor writes are kept in emission order, each tagged
- * with the batch it belongs to; committing a batch retags its records,
- * aborting one removes them.  Cursor writes form a log read newest first,
+ * Certificates, cursor writes and source alerts are kept in emission
+ * order, each tagged with the batch it belongs to; committing a batch
+ * retags its records, aborting one removes them.  Cursor writes form a log read newest first,
  * so a read inside a batch sees the batch's own writes, as in SQLite. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,9 +58,10 @@ static void settle(struct fh_host *fh, enum fh_tier from, int keep)
 		fh->cursors.items[kept++] = kv;
 	}
 	fh->cursors.n = kept;
+	fh_alerts_settle(fh, from, keep);
 }
 
-static enum fh_tier current_tier(const struct ctmon_emitter *e)
+enum fh_tier fh_emitter_tier(const struct ctmon_emitter *e)
 {
 	return e->explicit_open ? FH_EXPLICIT : FH_IMPLICIT;
 }
@@ -138,7 +139,7 @@ int fh_emit_cert(struct ctmon_emitter *e, const struct ctmon_cert *c)
 		rc = CTMON_ENOMEM;
 		goto out;
 	}
-	rec->tier = current_tier(e);
+	rec->tier = fh_emitter_tier(e);
 	pthread_mutex_lock(&fh->lock);
 	if (fh_vec_push(&fh->certs, rec) != 0) {
 		cert_rec_free(rec);
@@ -189,7 +190,7 @@ int fh_set_cursor_api(struct ctmon_emitter *e, const char *key,
 	if (!key || !value)
 		return CTMON_EINVAL;
 	pthread_mutex_lock(&e->fh->lock);
-	rc = cursor_push(e->fh, key, value, current_tier(e));
+	rc = cursor_push(e->fh, key, value, fh_emitter_tier(e));
 	pthread_mutex_unlock(&e->fh->lock);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* test_report.c - the JSON report over a store filled through the store's
  * own API: counts, 24-hour and validity boundaries, label-boundary
- * matching, ordering, limits, key order and the atomic file write. */
+ * matching, ordering, limits, key order, the sources' status and the
+ * atomic file write. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -430,7 +431,7 @@ static char *domains2[] = {"example.com", "a_b.net", NULL};
 static void test_shape_and_key_order(void **state)
 {
 	static const char *const top[] = {"generated_at", "generator",
-					  "domains", "totals"};
+					  "domains", "sources", "totals"};
 	static const char *const dom[] = {
 		"domain",       "baselined_at",     "certificates",
 		"subdomains_summary", "alerts_summary", "top_issuers",
@@ -464,7 +465,7 @@ static void test_shape_and_key_order(void **state)
 
 	fill(f);
 	r = build(f->s, domains2, 2);
-	assert_keys(r, top, 4);
+	assert_keys(r, top, 5);
 	assert_string_equal(str(r, "generated_at"), "2026-11-25T12:00:00Z");
 	assert_true(strncmp(str(r, "generator"), "ctmon ", 6) == 0);
 	assert_int_equal(len(r, "domains"), 2);
@@ -980,6 +981,65 @@ static void test_write_file_and_stdout(void **state)
 	free(expected);
 }
 
+/* "sources": every source instance with state or cursors, by id; its
+ * "status.*" values embedded as JSON (other state left out), its cursors
+ * as strings; a value that is not JSON or not UTF-8 stays a string. */
+static void test_sources(void **state)
+{
+	static const char *const src[] = {"id", "status", "cursors"};
+	struct fx *f = *state;
+	struct ctm_error err;
+	struct json_object *r;
+	char *text = NULL;
+
+	assert_int_equal(ctm_store_begin(f->s), CTMON_OK);
+	assert_int_equal(
+		ctm_store_kv_put(f->s, "source:ct", "status.log-a",
+				 "{\"head\":30,\"cursor\":10,\"backlog\":20,"
+				 "\"trusted\":true}",
+				 NOW),
+		CTMON_OK);
+	assert_int_equal(ctm_store_kv_put(f->s, "source:ct", "status.bad",
+					  "not json \xe9", NOW),
+			 CTMON_OK);
+	assert_int_equal(ctm_store_kv_put(f->s, "source:ct", "untrusted:x",
+					  "why", NOW),
+			 CTMON_OK);
+	assert_int_equal(ctm_store_kv_put(f->s, "check:typo", "status.t",
+					  "{}", NOW),
+			 CTMON_OK);
+	assert_int_equal(ctm_store_cursor_set(f->s, "ct", "log:abc",
+					      "v1 0 30 1 ab", NOW),
+			 CTMON_OK);
+	assert_int_equal(ctm_store_cursor_set(f->s, "crt", "example.com",
+					      "42", NOW),
+			 CTMON_OK);
+	assert_int_equal(ctm_store_commit(f->s), CTMON_OK);
+	assert_int_equal(ctm_report_build(f->s, domains2, 2, NOW, &text, &err),
+			 CTMON_OK);
+	r = json_tokener_parse(text);
+	free(text);
+	assert_non_null(r);
+	assert_int_equal(len(r, "sources"), 2);
+	assert_keys(at(r, "sources/0"), src, 3);
+	assert_string_equal(str(r, "sources/0/id"), "crt");
+	assert_int_equal(json_object_object_length(at(r, "sources/0/status")),
+			 0);
+	assert_string_equal(str(r, "sources/0/cursors/example.com"), "42");
+	assert_string_equal(str(r, "sources/1/id"), "ct");
+	assert_int_equal(json_object_object_length(at(r, "sources/1/status")),
+			 2);
+	assert_int_equal(num(r, "sources/1/status/log-a/head"), 30);
+	assert_int_equal(num(r, "sources/1/status/log-a/cursor"), 10);
+	assert_int_equal(num(r, "sources/1/status/log-a/backlog"), 20);
+	assert_true(boolean(r, "sources/1/status/log-a/trusted"));
+	assert_string_equal(str(r, "sources/1/status/bad"),
+			    "not json \xef\xbf\xbd");
+	assert_string_equal(str(r, "sources/1/cursors/log:abc"),
+			    "v1 0 30 1 ab");
+	json_object_put(r);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -995,6 +1055,7 @@ int main(void)
 		T(test_limits),
 		T(test_non_utf8_issuer),
 		T(test_write_file_and_stdout),
+		T(test_sources),
 	};
 #undef T
 

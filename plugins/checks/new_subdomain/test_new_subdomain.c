@@ -1,7 +1,7 @@
 /* test_new_subdomain.c - the new_subdomain check in the fake host: one
  * alert per new name, the monitored domain itself skipped, names known
- * from a wildcard marked, one alert per name per domain, the ignore list
- * and the option errors. */
+ * from a wildcard marked, one alert per name per domain, the ignore list,
+ * the core's DNS result in the details and the option errors. */
 #include "check_test.h"
 
 /* An issuance of example.com with `names`, of which `fresh` are new. */
@@ -120,6 +120,72 @@ static void one_alert_per_name_per_domain(void **state)
 	fh_free(fh);
 }
 
+/* The string at `i` of the array `key` of `o`. */
+static const char *str_at(struct json_object *o, const char *key, size_t i)
+{
+	struct json_object *arr = ct_member(o, key, json_type_array);
+
+	assert_true(i < json_object_array_length(arr));
+	return json_object_get_string(json_object_array_get_idx(arr, i));
+}
+
+static void dns_result_goes_into_details(void **state)
+{
+	static const char *const names[] = {"www.example.com",
+					    "shop.example.com",
+					    "api.example.com"};
+	static const char *const addrs[] = {"192.0.2.10", "2001:db8::10",
+					    NULL};
+	static const char *const chain[] = {"shop.cdn.example.net",
+					    "gone.example.net", NULL};
+	struct fh_host *fh = ct_load("new_subdomain", NULL);
+	struct json_object *d, *dns;
+	struct ct_iss x;
+
+	(void)state;
+	fh_set_now(fh, NOW + 100); /* 2023-11-14T22:15:00Z */
+	assert_int_equal(fh_set_dns_result(fh, "www.example.com", "resolved",
+					   addrs, NULL),
+			 CTMON_OK);
+	assert_int_equal(fh_set_dns_result(fh, "shop.example.com",
+					   "dangling_cname", NULL, chain),
+			 CTMON_OK);
+	make(&x, 14, "example.com", names, 3, names, 3);
+	assert_int_equal(fh_on_issuance(fh, &x.is), CTMON_OK);
+	assert_int_equal(fh_alert_count(fh), 3);
+
+	d = ct_details(fh_find_alert(fh, "new_subdomain", "example.com",
+				     "www.example.com"));
+	dns = ct_member(d, "dns", json_type_object);
+	assert_string_equal(ct_str(dns, "status"), "resolved");
+	assert_int_equal(json_object_array_length(
+				 ct_member(dns, "addresses", json_type_array)),
+			 2);
+	assert_string_equal(str_at(dns, "addresses", 0), "192.0.2.10");
+	assert_string_equal(str_at(dns, "addresses", 1), "2001:db8::10");
+	assert_int_equal(json_object_array_length(
+				 ct_member(dns, "cname", json_type_array)),
+			 0);
+	assert_string_equal(ct_str(dns, "resolved_at"), "2023-11-14T22:15:00Z");
+	json_object_put(d);
+
+	/* The subdomain-takeover signal: the chain whose end is gone. */
+	d = ct_details(fh_find_alert(fh, "new_subdomain", "example.com",
+				     "shop.example.com"));
+	dns = ct_member(d, "dns", json_type_object);
+	assert_string_equal(ct_str(dns, "status"), "dangling_cname");
+	assert_string_equal(str_at(dns, "cname", 0), "shop.cdn.example.net");
+	assert_string_equal(str_at(dns, "cname", 1), "gone.example.net");
+	json_object_put(d);
+
+	/* Never resolved: the member is there, null. */
+	d = ct_details(fh_find_alert(fh, "new_subdomain", "example.com",
+				     "api.example.com"));
+	ct_member(d, "dns", json_type_null);
+	json_object_put(d);
+	fh_free(fh);
+}
+
 static void ignored_zones_raise_nothing(void **state)
 {
 	static const char *const names[] = {"dev.example.com",
@@ -164,6 +230,7 @@ int main(void)
 		cmocka_unit_test(monitored_domain_itself_is_skipped),
 		cmocka_unit_test(name_from_a_wildcard_is_marked),
 		cmocka_unit_test(one_alert_per_name_per_domain),
+		cmocka_unit_test(dns_result_goes_into_details),
 		cmocka_unit_test(ignored_zones_raise_nothing),
 		cmocka_unit_test(option_errors_name_the_line),
 	};

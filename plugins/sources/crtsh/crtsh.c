@@ -380,13 +380,14 @@ static int status_error(struct fetch *f, const struct ctmon_http_req *r,
 	return CTMON_EIO;
 }
 
-static void warn_if_truncated(struct fetch *f, const char *domain)
+/* Returns 1 when the answer was likely cut at crt.sh's row cap. */
+static int warn_if_truncated(struct fetch *f, const char *domain)
 {
 	const struct crtsh_stats *s = crtsh_parser_stats(f->st->parser);
 	char text[512];
 
 	if (s->sum_result_count < ROW_CAP && s->records < ROW_CAP)
-		return;
+		return 0;
 	snprintf(text, sizeof text,
 		 "crt.sh result for %s is likely truncated (%lld >= %d "
 		 "identity rows in %zu records): crt.sh returns at most %d "
@@ -398,11 +399,12 @@ static void warn_if_truncated(struct fetch *f, const char *domain)
 		 ROW_CAP, s->records, ROW_CAP);
 	/* The core logs warnings as WARN and counts them in the summary. */
 	f->st->api->emit_warning(f->e, domain, text);
+	return 1;
 }
 
 /* The cursor records the highest crt.sh id seen; it never moves back (an
  * exclude_expired answer can lack ids an earlier one had). */
-static int commit_cursor(struct fetch *f)
+static int commit_cursor(struct fetch *f, int64_t *max_out)
 {
 	const struct ctmon_host_api *api = f->st->api;
 	int64_t max_id = crtsh_parser_stats(f->st->parser)->max_id;
@@ -416,7 +418,25 @@ static int commit_cursor(struct fetch *f)
 		api->free(old);
 	}
 	snprintf(buf, sizeof buf, "%lld", (long long)max_id);
+	*max_out = max_id;
 	return api->set_cursor(f->e, f->pattern, buf);
+}
+
+/* State "status.<domain>" for `ctmon --status` and the report: when the
+ * domain was last searched and what came back.  Best effort: a display. */
+static void put_status(struct fetch *f, int truncated, int64_t max_id)
+{
+	const struct ctmon_host_api *api = f->st->api;
+	char key[300], json[256];
+
+	snprintf(key, sizeof key, "status.%s", f->pattern);
+	snprintf(json, sizeof json,
+		 "{\"last_query_at\":%lld,\"records\":%zu,"
+		 "\"truncated\":%s,\"max_crtsh_id\":%lld}",
+		 (long long)api->now(f->st->host),
+		 crtsh_parser_stats(f->st->parser)->records,
+		 truncated ? "true" : "false", (long long)max_id);
+	(void)api->state_put(f->st->host, key, json);
 }
 
 static int setup_request(struct crtsh *st, struct ctmon_http_req *r,
@@ -449,8 +469,9 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 				       sink_end, &f};
 	struct ctmon_http_req *r = NULL;
 	char *url = NULL;
+	int64_t max_id = 0;
 	long status;
-	int rc;
+	int rc, truncated;
 
 	memset(&f, 0, sizeof f);
 	f.st = st;
@@ -510,11 +531,11 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 		api->log(st->host, CTMON_LOG_WARN,
 			 "%s: %zu crt.sh rows with unparsable timestamps",
 			 domain, crtsh_parser_stats(st->parser)->bad_times);
-	warn_if_truncated(&f, domain);
+	truncated = warn_if_truncated(&f, domain);
 	/* Thousands of candidates mostly find nothing: no cursor row for
 	 * those. */
 	if (!candidate || crtsh_parser_stats(st->parser)->records)
-		rc = commit_cursor(&f);
+		rc = commit_cursor(&f, &max_id);
 	if (rc != CTMON_OK) {
 		set_reason(&f, "cannot store the cursor (rc %d)", rc);
 		goto out;
@@ -525,6 +546,9 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 		set_reason(&f, "cannot commit the batch (rc %d)", rc);
 		goto out;
 	}
+	/* Candidates are thousands of patterns: no status row each. */
+	if (!candidate)
+		put_status(&f, truncated, max_id);
 	api->log(st->host, candidate ? CTMON_LOG_DEBUG : CTMON_LOG_INFO,
 		 "%s: %zu crt.sh records%s%s", domain,
 		 crtsh_parser_stats(st->parser)->records,

@@ -31,8 +31,7 @@ char *ct_url(const struct ct_log *log, const char *path)
 	return u;
 }
 
-/* JSON string body (no quotes) of attacker-influenced text. */
-static void json_escape(const char *s, char *out, size_t cap)
+void ct_json_escape(const char *s, char *out, size_t cap)
 {
 	size_t o = 0;
 
@@ -59,10 +58,10 @@ static void raise_alert(struct ctlog *st, struct ct_log *log,
 	char name[512], url[512], why[512], det[1024], json[3072], idx[32];
 	struct ctmon_alert a;
 
-	json_escape(log->def.name, name, sizeof name);
-	json_escape(log->def.url, url, sizeof url);
-	json_escape(reason, why, sizeof why);
-	json_escape(detail, det, sizeof det);
+	ct_json_escape(log->def.name, name, sizeof name);
+	ct_json_escape(log->def.url, url, sizeof url);
+	ct_json_escape(reason, why, sizeof why);
+	ct_json_escape(detail, det, sizeof det);
 	if (index >= 0)
 		snprintf(idx, sizeof idx, "%lld", (long long)index);
 	else
@@ -248,15 +247,23 @@ static int download(struct ct_follow *f, const struct ct_driver *d,
 
 	while (f->range.size < f->target.size) {
 		uint64_t from = f->range.size, to = f->target.size;
+		uint64_t budget = (uint64_t)st->max_per_cycle;
 		if (api->should_stop(st->host))
 			return CTMON_ESTOPPED;
+		/* max_entries_per_cycle spreads a backfill over cycles; the
+		 * rest stays behind the cursor as backlog. */
+		if (budget && from - f->start_pos >= budget)
+			return CTMON_OK;
 		if (f->log->def.proto == CT_PROTO_STATIC) {
 			/* Whole data tiles: `jobs` of them per round. */
 			uint64_t end = (from / 256 + (uint64_t)st->jobs) * 256;
 			if (to > end)
 				to = end;
-		} else if (to - from > round_len(st)) {
-			to = from + round_len(st);
+		} else {
+			if (to - from > round_len(st))
+				to = from + round_len(st);
+			if (budget && to - f->start_pos > budget)
+				to = f->start_pos + budget;
 		}
 		rc = api->batch_begin(f->e);
 		if (rc != CTMON_OK)
@@ -287,6 +294,7 @@ static int download(struct ct_follow *f, const struct ct_driver *d,
 		}
 		if (rc != CTMON_OK)
 			return rc;
+		ct_status_put(f);
 		note_progress(f, 0);
 	}
 	return CTMON_OK;
@@ -361,6 +369,7 @@ int ct_follow_log(struct ctlog *st, struct ct_log *log,
 	int bad = 0, rc, use_head = 0;
 
 	memset(&f, 0, sizeof f);
+	memset(&head, 0, sizeof head);
 	f.st = st;
 	f.log = log;
 	f.e = e;
@@ -382,8 +391,10 @@ int ct_follow_log(struct ctlog *st, struct ct_log *log,
 		return CTMON_OK;
 	}
 	rc = api->get_cursor(e, log->cursor_key, &cur);
+	f.head_size = head.size;
 	if (rc == CTMON_OK && cursor_parse(cur, &f.range, &old) == 0) {
 		f.target = old;
+		f.have_head = 1;
 		rc = vet_head(&f, d, &old, &head, &use_head);
 		if (rc == 1) {
 			rc = CTMON_OK;
@@ -412,6 +423,7 @@ int ct_follow_log(struct ctlog *st, struct ct_log *log,
 		if (rc != CTMON_OK)
 			goto fail;
 		f.target = head;
+		f.have_head = 1;
 		if (pos == head.size && check_root(&f) != 0)
 			goto out;
 		rc = save_cursor(&f);
@@ -434,6 +446,20 @@ int ct_follow_log(struct ctlog *st, struct ct_log *log,
 			goto fail;
 		if (log->untrusted)
 			goto out; /* misbehaved while downloading */
+		if (f.range.size < f.target.size) {
+			note_progress(&f, 1);
+			api->log(st->host, CTMON_LOG_INFO,
+				 "%s: at %llu of %llu (backlog %llu): "
+				 "max_entries_per_cycle reached; %llu "
+				 "certificates this cycle",
+				 log->def.name,
+				 (unsigned long long)f.range.size,
+				 (unsigned long long)head.size,
+				 (unsigned long long)(head.size -
+						      f.range.size),
+				 (unsigned long long)f.emitted);
+			goto out;
+		}
 		if (check_root(&f) != 0) {
 			rc = CTMON_OK;
 			goto out;
@@ -464,6 +490,7 @@ out_rc:
 	if (st->tty && f.t0_ns)
 		fputc('\n', stderr);
 out:
+	ct_status_put(&f);
 	api->free(cur);
 	return rc;
 }

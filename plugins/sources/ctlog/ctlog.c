@@ -31,6 +31,9 @@ static const struct ctmon_option ctlog_options[] = {
 	 "where a log without a cursor starts: -1 its head, 0 backfills all"},
 	{"batch_size", CTMON_OPT_INT, "1000", 0,
 	 "entries asked per get-entries request"},
+	{"max_entries_per_cycle", CTMON_OPT_INT, "0", 0,
+	 "entries read per log and cycle, 0 for no limit: a backfill then "
+	 "spreads over cycles (static logs: whole rounds of tiles)"},
 	{"jobs", CTMON_OPT_INT, "4", 0,
 	 "requests in flight per log (batches or data tiles)"},
 	{"qps", CTMON_OPT_DOUBLE, "0", 0,
@@ -123,6 +126,8 @@ static int read_options(struct ctlog *st, const struct ctmon_config *cfg)
 			   &st->start_index)) ||
 	    (rc = read_int(st, cfg, "batch_size", 1, 100000,
 			   &st->batch_size)) ||
+	    (rc = read_int(st, cfg, "max_entries_per_cycle", 0, INT64_MAX,
+			   &st->max_per_cycle)) ||
 	    (rc = read_int(st, cfg, "jobs", 1, 64, &st->jobs)) ||
 	    (rc = read_int(st, cfg, "timeout", 1, 3600, &t)) ||
 	    (rc = read_int(st, cfg, "retries", 1, 100, &r)) ||

@@ -55,6 +55,7 @@ struct ctlog {
 	int64_t list_refresh_s;
 	int64_t start_index;   /* -1: the head */
 	int64_t batch_size;
+	int64_t max_per_cycle; /* entries per log and cycle; 0: no limit */
 	int64_t jobs;
 	double qps;
 	struct ct_logdef *manual;
@@ -76,6 +77,8 @@ struct ct_follow {
 	uint64_t emitted, unparsable;
 	int rc;                    /* first emit error */
 	uint64_t t0_ns, last_note_ns, start_pos;
+	uint64_t head_size;        /* the newest verified head's size */
+	int have_head;             /* head_size and range are known */
 };
 
 /* Per-protocol operations. */
@@ -123,6 +126,14 @@ int ct_follow_entry(struct ct_follow *f, uint64_t index,
 void ct_misbehaviour(struct ctlog *st, struct ct_log *log,
 		     struct ctmon_emitter *e, const char *what,
 		     const char *detail);
+
+/* Publishes the log's progress as state "status.<log name>" (a JSON
+ * object: url, head, cursor, backlog, entries_per_s, updated_at,
+ * trusted) for `ctmon --status` and the report.  Best effort. */
+void ct_status_put(const struct ct_follow *f);
+
+/* JSON string body (no quotes) of attacker-influenced text. */
+void ct_json_escape(const char *s, char *out, size_t cap);
 
 /* URL = log url + path (the url ends in '/'); NULL on ENOMEM. */
 char *ct_url(const struct ct_log *log, const char *path);

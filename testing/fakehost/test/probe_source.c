@@ -14,6 +14,7 @@ struct probe {
 	const struct ctmon_host_api *api;
 	const char *scenario;
 	const char *url;
+	const char *ca_file;
 };
 
 struct count_sink {
@@ -27,6 +28,7 @@ struct count_sink {
 static const struct ctmon_option probe_options[] = {
 	{"scenario", CTMON_OPT_STRING, "batches", 0, "what collect() does"},
 	{"url", CTMON_OPT_STRING, "https://ct.example/", 0, "URL to fetch"},
+	{"ca_file", CTMON_OPT_STRING, "", 0, "CA file for the fetch"},
 };
 
 static int probe_create(struct ctmon_host *host,
@@ -40,7 +42,8 @@ static int probe_create(struct ctmon_host *host,
 	p->host = host;
 	p->api = api;
 	if (api->cfg_string(config, "scenario", &p->scenario) != CTMON_OK ||
-	    api->cfg_string(config, "url", &p->url) != CTMON_OK) {
+	    api->cfg_string(config, "url", &p->url) != CTMON_OK ||
+	    api->cfg_string(config, "ca_file", &p->ca_file) != CTMON_OK) {
 		free(p);
 		return CTMON_ECONFIG;
 	}
@@ -64,6 +67,22 @@ static int emit(struct probe *p, struct ctmon_emitter *e, int64_t crtsh_id)
 	c.not_before = 1;
 	c.not_after = 2;
 	return p->api->emit_cert(e, &c);
+}
+
+/* A source alert about the log itself, keyed `key`. */
+static int alert(struct probe *p, struct ctmon_emitter *e, const char *key,
+		 int64_t issuance_id)
+{
+	struct ctmon_alert a = {0};
+
+	a.size = sizeof a;
+	a.type = "log_misbehaves";
+	a.severity = CTMON_SEV_HIGH;
+	a.domain = "example.com";
+	a.key = key;
+	a.details_json = "{\"log\": \"probe\"}";
+	a.issuance_id = issuance_id;
+	return p->api->source_alert(e, &a);
 }
 
 static int report_cursor(struct probe *p, struct ctmon_emitter *e)
@@ -115,6 +134,27 @@ static int batches(struct probe *p, const struct ctmon_watch *w,
 	return CTMON_OK;
 }
 
+/* Source alerts: implicit, repeated, invalid, in an aborted and in a
+ * committed batch. */
+static int alerts(struct probe *p, struct ctmon_emitter *e)
+{
+	const struct ctmon_host_api *api = p->api;
+	int rc[5];
+
+	rc[0] = alert(p, e, "implicit", 0);
+	rc[1] = alert(p, e, "implicit", 0);
+	rc[2] = alert(p, e, "bad", 7);
+	api->batch_begin(e);
+	rc[3] = alert(p, e, "aborted", 0);
+	api->batch_abort(e);
+	api->batch_begin(e);
+	rc[4] = alert(p, e, "committed", 0);
+	api->batch_commit(e);
+	api->log(p->host, CTMON_LOG_INFO, "alerts rc=%d,%d,%d,%d,%d", rc[0],
+		 rc[1], rc[2], rc[3], rc[4]);
+	return CTMON_OK; /* deliberately ignores the refusal */
+}
+
 static int sink_begin(void *ctx, long status, const char *type)
 {
 	struct count_sink *s = ctx;
@@ -159,6 +199,9 @@ static int fetch(struct probe *p, int streamed)
 		return CTMON_ENOMEM;
 	api->http_set_header(r, "Accept: application/json");
 	api->http_set_retry(r, 3, 100, 1000);
+	if (p->ca_file[0])
+		api->log(p->host, CTMON_LOG_INFO, "ca_file rc=%d",
+			 api->http_set_ca_file(r, p->ca_file));
 	if (streamed) {
 		counts.fail_first = 1;
 		api->http_set_sink(r, &sink);
@@ -203,12 +246,16 @@ static int probe_collect(void *st, const struct ctmon_watch *w,
 	if (strcmp(p->scenario, "fail") == 0) {
 		/* The committed batch stays, the implicit one goes. */
 		emit(p, e, 5);
+		alert(p, e, "lost", 0);
 		p->api->batch_begin(e);
 		emit(p, e, 6);
+		alert(p, e, "kept", 0);
 		p->api->batch_commit(e);
 		p->api->set_error(p->host, "upstream broke");
 		return CTMON_EIO;
 	}
+	if (strcmp(p->scenario, "alerts") == 0)
+		return alerts(p, e);
 	if (strcmp(p->scenario, "http") == 0)
 		return fetch(p, 0);
 	if (strcmp(p->scenario, "stream") == 0)

@@ -1,6 +1,8 @@
-/* test_fakehost.c - the fake host itself, driven through two probe plugins:
- * batches and cursors, the watch set, HTTP with canned responses, retries
- * and sinks, state, alert validation and uniqueness, and load errors. */
+/* test_fakehost.c - the fake host itself, driven through three probe
+ * plugins: batches and cursors, the watch set, HTTP with canned responses,
+ * retries, sinks and CA files, state, alert validation and uniqueness
+ * (checks' and sources'), monitored domains, DNS results, what a notifier
+ * reports during deliver(), and load errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,6 +86,45 @@ static void failed_collect_drops_the_implicit_batch(void **state)
 	assert_int_equal(fh_cert_count(fh), 1);
 	assert_int_equal(fh_cert(fh, 0)->crtsh_id, 6);
 	assert_string_equal(fh_cursor(fh, "pos"), "0");
+	/* The alert of the committed batch stays, the implicit one goes. */
+	assert_int_equal(fh_alert_count(fh), 1);
+	assert_string_equal(fh_alert(fh, 0)->key, "kept");
+	assert_null(fh_find_alert(fh, "log_misbehaves", "example.com", "lost"));
+	fh_free(fh);
+}
+
+static void source_alerts_follow_their_batch(void **state)
+{
+	struct fh_host *fh = load("probe_source", "scenario = \"alerts\";");
+	const struct ctmon_alert *a;
+
+	(void)state;
+	fh_set_now(fh, 4321);
+	/* The plugin ignored the refusal of issuance_id 7: the call fails. */
+	assert_int_equal(fh_collect(fh, NULL, 0), CTMON_EFORMAT);
+	assert_logged(fh, "alerts rc=0,0,-1,0,0");
+	assert_int_equal(fh_rejected_alert_count(fh), 1);
+	assert_int_equal(fh_log_contains(fh, "issuance_id 0"), 1);
+	assert_int_equal(fh_duplicate_alert_count(fh), 1);
+	/* The aborted batch took its alert along; the rest are kept. */
+	assert_int_equal(fh_alert_count(fh), 2);
+	a = fh_find_alert(fh, "log_misbehaves", "example.com", "implicit");
+	assert_non_null(a);
+	assert_int_equal(a->issuance_id, 0);
+	assert_int_equal(a->baseline, 0);
+	assert_int_equal(a->created_at, 4321);
+	assert_int_equal(a->severity, CTMON_SEV_HIGH);
+	assert_non_null(strstr(a->json, "\"details\":{\"log\":\"probe\"}"));
+	assert_non_null(
+		fh_find_alert(fh, "log_misbehaves", "example.com", "committed"));
+	assert_null(fh_find_alert(fh, "log_misbehaves", "example.com",
+				  "aborted"));
+	assert_null(fh_find_alert(fh, "log_misbehaves", "example.com", "bad"));
+	/* The same alerts again are repeats, not new alerts; an alert once
+	 * aborted is still new. */
+	assert_int_equal(fh_collect(fh, NULL, 0), CTMON_EFORMAT);
+	assert_int_equal(fh_alert_count(fh), 2);
+	assert_int_equal(fh_duplicate_alert_count(fh), 1 + 3);
 	fh_free(fh);
 }
 
@@ -114,6 +155,7 @@ static void http_retries_then_succeeds(void **state)
 			    "application/json");
 	assert_null(fh_http_request_header(fh, 0, "Authorization"));
 	assert_string_equal(fh_http_request_body(fh, 0), "");
+	assert_null(fh_http_request_ca_file(fh, 0));
 	/* Retry-After 30 s, capped at the plugin's 1000 ms. */
 	assert_int_equal(fh_slept_ms(fh), 1000);
 
@@ -148,6 +190,44 @@ static void http_gives_up_after_its_attempts(void **state)
 	fh_set_stop(fh, 1);
 	assert_int_equal(fh_collect(fh, NULL, 0), CTMON_ESTOPPED);
 	assert_int_equal(fh_http_request_count(fh), 4);
+	fh_free(fh);
+}
+
+static void http_records_the_ca_file(void **state)
+{
+	struct fh_host *fh = load("probe_source",
+				  "scenario = \"http\";\n"
+				  "ca_file = \"/etc/ctmon/private-ca.pem\";");
+
+	(void)state;
+	assert_int_equal(fh_http_respond(fh, "https://ct.example/", 503, NULL,
+					 "busy"),
+			 CTMON_OK);
+	assert_int_equal(fh_http_respond(fh, "https://ct.example/", 200, NULL,
+					 "ok"),
+			 CTMON_OK);
+	assert_int_equal(fh_collect(fh, NULL, 0), CTMON_OK);
+	assert_logged(fh, "ca_file rc=0");
+	/* Every attempt carries it. */
+	assert_int_equal(fh_http_request_count(fh), 2);
+	assert_string_equal(fh_http_request_ca_file(fh, 0),
+			    "/etc/ctmon/private-ca.pem");
+	assert_string_equal(fh_http_request_ca_file(fh, 1),
+			    "/etc/ctmon/private-ca.pem");
+	assert_null(fh_http_request_ca_file(fh, 2));
+	fh_free(fh);
+
+	/* An empty path is refused, as ctmon does. */
+	fh = load("probe_source", "scenario = \"http\";");
+	{
+		const struct ctmon_host_api *api = fh_api();
+		struct ctmon_http_req *r =
+			api->http_new(fh_handle(fh), "GET", URL);
+		assert_non_null(r);
+		assert_int_equal(api->http_set_ca_file(r, ""), CTMON_EINVAL);
+		assert_int_equal(api->http_set_ca_file(r, NULL), CTMON_EINVAL);
+		api->http_free(r);
+	}
 	fh_free(fh);
 }
 
@@ -247,6 +327,151 @@ static void watch_patterns_are_normalised(void **state)
 	fh_free(fh);
 }
 
+static void domains_are_served_normalised(void **state)
+{
+	struct fh_host *fh = load("probe_check", NULL);
+	const struct ctmon_host_api *api = fh_api();
+	const char *d = NULL;
+
+	(void)state;
+	assert_true(CTMON_HOST_HAS(api, domain_get));
+	assert_int_equal(api->domain_get(fh_handle(fh), 0, &d),
+			 CTMON_ENOTFOUND);
+	assert_int_equal(fh_add_domain(fh, "Example.COM."), CTMON_OK);
+	assert_int_equal(fh_add_domain(fh, "XN--BCHER-KVA.example"), CTMON_OK);
+	/* ctmon's configuration wants A-labels, and so does the fake. */
+	assert_int_equal(fh_add_domain(fh, "bücher.example"), CTMON_EINVAL);
+	assert_int_equal(fh_add_domain(fh, "example.com"), CTMON_OK);
+	assert_int_equal(fh_add_domain(fh, "*.example.org"), CTMON_EINVAL);
+	assert_int_equal(fh_add_domain(fh, NULL), CTMON_EINVAL);
+	assert_int_equal(api->domain_get(fh_handle(fh), 0, &d), CTMON_OK);
+	assert_string_equal(d, "example.com");
+	assert_int_equal(api->domain_get(fh_handle(fh), 1, &d), CTMON_OK);
+	assert_string_equal(d, "xn--bcher-kva.example");
+	/* The repeat was not added again. */
+	assert_int_equal(api->domain_get(fh_handle(fh), 2, &d),
+			 CTMON_ENOTFOUND);
+	assert_int_equal(api->domain_get(fh_handle(fh), 0, NULL),
+			 CTMON_EINVAL);
+	fh_free(fh);
+}
+
+static void dns_results_are_served(void **state)
+{
+	static const char *const addrs[] = {"192.0.2.7", "2001:db8::7", NULL};
+	static const char *const chain[] = {"shop.cdn.example.net",
+					    "gone.example.net", NULL};
+	struct fh_host *fh = load("probe_check", NULL);
+	const struct ctmon_host_api *api = fh_api();
+	struct ctmon_dns_result r;
+	/* A plugin built against a struct that ended at n_addresses. */
+	struct ctmon_dns_result old;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.size = sizeof r;
+	assert_int_equal(api->dns_result(fh_handle(fh), "www.example.com", &r),
+			 CTMON_ENOTFOUND);
+	fh_set_now(fh, 1700000100);
+	assert_int_equal(fh_set_dns_result(fh, "WWW.Example.com.", "resolved",
+					   addrs, NULL),
+			 CTMON_OK);
+	fh_set_now(fh, 1700000200);
+	assert_int_equal(fh_set_dns_result(fh, "shop.example.com",
+					   "dangling_cname", NULL, chain),
+			 CTMON_OK);
+	assert_int_equal(fh_set_dns_result(fh, "x.example.com", "resolvd",
+					   NULL, NULL),
+			 CTMON_EINVAL);
+	assert_int_equal(fh_set_dns_result(fh, "*.example.com", "nxdomain",
+					   NULL, NULL),
+			 CTMON_EINVAL);
+
+	assert_int_equal(api->dns_result(fh_handle(fh), "www.example.com", &r),
+			 CTMON_OK);
+	assert_string_equal(r.status, "resolved");
+	assert_int_equal(r.n_addresses, 2);
+	assert_string_equal(r.addresses[0], "192.0.2.7");
+	assert_string_equal(r.addresses[1], "2001:db8::7");
+	assert_non_null(r.cname);
+	assert_int_equal(r.n_cname, 0);
+	assert_int_equal(r.resolved_at, 1700000100);
+
+	assert_int_equal(api->dns_result(fh_handle(fh), "Shop.Example.COM", &r),
+			 CTMON_OK);
+	assert_string_equal(r.status, "dangling_cname");
+	assert_int_equal(r.n_addresses, 0);
+	assert_int_equal(r.n_cname, 2);
+	assert_string_equal(r.cname[1], "gone.example.net");
+	assert_int_equal(r.resolved_at, 1700000200);
+
+	/* An older struct gets only the members it has. */
+	memset(&old, 0x5a, sizeof old);
+	old.size = offsetof(struct ctmon_dns_result, cname);
+	assert_int_equal(api->dns_result(fh_handle(fh), "www.example.com",
+					 &old),
+			 CTMON_OK);
+	assert_string_equal(old.status, "resolved");
+	assert_int_equal(old.n_addresses, 2);
+	assert_int_equal(old.n_cname, (size_t)0x5a5a5a5a5a5a5a5aull);
+
+	/* A later result replaces the earlier one. */
+	assert_int_equal(fh_set_dns_result(fh, "www.example.com", "nxdomain",
+					   NULL, NULL),
+			 CTMON_OK);
+	assert_int_equal(api->dns_result(fh_handle(fh), "www.example.com", &r),
+			 CTMON_OK);
+	assert_string_equal(r.status, "nxdomain");
+	assert_int_equal(r.n_addresses, 0);
+	assert_int_equal(api->dns_result(fh_handle(fh), "*.example.com", &r),
+			 CTMON_ENOTFOUND);
+	r.size = sizeof r.size;
+	assert_int_equal(api->dns_result(fh_handle(fh), "www.example.com", &r),
+			 CTMON_EINVAL);
+	fh_free(fh);
+}
+
+static void deliver_reports_are_recorded(void **state)
+{
+	const struct ctmon_alert a = {.size = sizeof a, .type = "t",
+				      .domain = "example.com", .key = "k"};
+	const struct ctmon_alert *batch[] = {&a, &a, &a};
+	const struct ctmon_host_api *api = fh_api();
+	struct fh_host *fh = load("probe_notifier",
+				  "progress = 2; retry_after = 30; rc = -6;");
+
+	(void)state;
+	/* Outside deliver() both are refused. */
+	assert_int_equal(api->deliver_progress(fh_handle(fh), 0),
+			 CTMON_EINVAL);
+	assert_int_equal(api->deliver_retry_after(fh_handle(fh), 5),
+			 CTMON_EINVAL);
+	assert_int_equal(fh_deliver_progress(fh), -1);
+	assert_int_equal(fh_deliver_retry_after(fh), -1);
+
+	assert_int_equal(fh_deliver(fh, batch, 3), CTMON_EAGAIN);
+	assert_logged(fh, "deliver n=3 progress rc=0 retry rc=0");
+	assert_int_equal(fh_deliver_progress(fh), 2);
+	assert_int_equal(fh_deliver_retry_after(fh), 30);
+	/* More than the batch is refused, and nothing is recorded. */
+	assert_int_equal(fh_deliver(fh, batch, 1), CTMON_EAGAIN);
+	assert_logged(fh, "deliver n=1 progress rc=-1 retry rc=0");
+	assert_int_equal(fh_deliver_progress(fh), -1);
+	assert_int_equal(fh_deliver_retry_after(fh), 30);
+	assert_int_equal(api->deliver_progress(fh_handle(fh), 0),
+			 CTMON_EINVAL);
+	fh_free(fh);
+
+	/* Negative seconds are refused; a plugin that reports nothing
+	 * leaves -1 after each call. */
+	fh = load("probe_notifier", "retry_after = -1;");
+	assert_int_equal(fh_deliver(fh, batch, 2), CTMON_OK);
+	assert_logged(fh, "deliver n=2 progress rc=1 retry rc=-1");
+	assert_int_equal(fh_deliver_progress(fh), -1);
+	assert_int_equal(fh_deliver_retry_after(fh), -1);
+	fh_free(fh);
+}
+
 static void load_errors_are_explained(void **state)
 {
 	struct fh_host *fh = fh_new();
@@ -275,10 +500,15 @@ int main(void)
 		cmocka_unit_test(failed_collect_drops_the_implicit_batch),
 		cmocka_unit_test(http_retries_then_succeeds),
 		cmocka_unit_test(http_gives_up_after_its_attempts),
+		cmocka_unit_test(source_alerts_follow_their_batch),
+		cmocka_unit_test(http_records_the_ca_file),
 		cmocka_unit_test(http_streams_into_a_sink),
 		cmocka_unit_test(state_is_kept_per_instance),
 		cmocka_unit_test(alerts_are_validated_and_unique),
 		cmocka_unit_test(watch_patterns_are_normalised),
+		cmocka_unit_test(domains_are_served_normalised),
+		cmocka_unit_test(dns_results_are_served),
+		cmocka_unit_test(deliver_reports_are_recorded),
 		cmocka_unit_test(load_errors_are_explained),
 	};
 

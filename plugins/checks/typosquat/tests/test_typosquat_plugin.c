@@ -235,6 +235,26 @@ static void exact_set_alone_and_fuzzer_choice(void **unused)
 	fh_free(fh);
 }
 
+/* The monitored domains (the host's domain_get) are protected without
+ * the `domains` option. */
+static void monitored_domains_are_protected(void **unused)
+{
+	static const char *const names[] = {"exaple.com", "paypa.com"};
+	struct fh_host *fh = ct_load("typosquat",
+				     "fuzzers = [ \"omission\" ]; "
+				     "fuzzy = false;");
+
+	(void)unused;
+	assert_int_equal(fh_add_domain(fh, "Example.COM"), CTMON_OK);
+	feed(fh, names, 2, "C=US, O=X, CN=Y", "01", NOW, 1);
+	assert_int_equal(fh_on_cycle(fh), CTMON_OK);
+	/* paypal.com is neither monitored nor configured. */
+	assert_int_equal(fh_alert_count(fh), 1);
+	assert_non_null(fh_find_alert(fh, "typosquat_detected", "example.com",
+				      "exaple.com"));
+	fh_free(fh);
+}
+
 /* A certificate naming the owner's domain is the owner's: its other
  * names (example.com's certificates carry example.org) do not alert -
  * unless that trust is turned off. */
@@ -358,6 +378,7 @@ int main(void)
 		cmocka_unit_test(descriptor),
 		cmocka_unit_test(passive_stream_flags_every_planted_lookalike),
 		cmocka_unit_test(exact_set_alone_and_fuzzer_choice),
+		cmocka_unit_test(monitored_domains_are_protected),
 		cmocka_unit_test(owner_certificates),
 		cmocka_unit_test(watch_set_for_query_sources),
 		cmocka_unit_test(option_errors),

@@ -116,6 +116,9 @@ struct ctmon_host {
 	                          candidate window's cursor) */
 	char state_value[256];
 	int state_puts;
+	char status_key[64];   /* the last "status.<domain>" put */
+	char status_value[256];
+	int status_puts;
 };
 
 static struct ctmon_host H;
@@ -522,6 +525,13 @@ static int fake_state_get(struct ctmon_host *h, const char *key,
 static int fake_state_put(struct ctmon_host *h, const char *key,
 			  const char *value)
 {
+	/* Per-domain status values are kept apart from the cursor. */
+	if (strncmp(key, "status.", 7) == 0) {
+		snprintf(h->status_key, sizeof h->status_key, "%s", key);
+		snprintf(h->status_value, sizeof h->status_value, "%s", value);
+		h->status_puts++;
+		return CTMON_OK;
+	}
 	snprintf(h->state_key, sizeof h->state_key, "%s", key);
 	snprintf(h->state_value, sizeof h->state_value, "%s", value);
 	h->state_puts++;
@@ -796,6 +806,12 @@ static void test_collect_commits_each_domain(void **unused)
 	assert_int_equal(E->commits, 2);
 	assert_int_equal(E->aborts, 0);
 	assert_int_equal(E->n_committed, 23);
+	/* One status per domain searched, after its batch committed. */
+	assert_int_equal(H.status_puts, 2);
+	assert_string_equal(H.status_key, "status.sub.example.org");
+	assert_string_equal(H.status_value,
+			    "{\"last_query_at\":1700000000,\"records\":0,"
+			    "\"truncated\":false,\"max_crtsh_id\":0}");
 	x = &E->committed[0];
 	assert_int_equal(x->crtsh_id, 8913351873LL);
 	assert_int_equal(x->issuer_ca_id, 185756);
@@ -1044,6 +1060,10 @@ static void test_row_cap_warning(void **unused)
 	assert_int_equal(E->n_warnings, 1);
 	assert_int_equal(E->n_committed, 10000);
 	assert_string_equal(cursor_of(E, "example.com"), "10000");
+	assert_string_equal(H.status_key, "status.example.com");
+	assert_string_equal(H.status_value,
+			    "{\"last_query_at\":1700000000,\"records\":10000,"
+			    "\"truncated\":true,\"max_crtsh_id\":10000}");
 
 	reset(NULL);
 	add_resp(200, "application/json", below, 0, 0);
