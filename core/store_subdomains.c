@@ -6,61 +6,46 @@
 
 /* ---- subdomains -------------------------------------------------------- */
 
-/* Looks first, because most touches are of names already known (every
- * renewal repeats them): a lookup is cheaper than a refused insert, and
- * last_seen is only written when it moves. */
+/* Inserts first, because the insert's own uniqueness probe tells a new
+ * name from a known one; a known name only has last_seen moved forward
+ * (written only when it moves). */
 int ctm_store_subdomain_touch(struct ctm_store *s, const char *domain,
 			      const char *name, int64_t issuance_id,
 			      int64_t now, int *is_new)
 {
 	sqlite3_stmt *st;
-	int64_t last_seen = 0;
-	int rc = CTMON_OK, step;
+	int rc;
 
 	*is_new = 0;
-	st = ctm_stmt_get(s, ST_SUB_GET,
-			  "SELECT last_seen FROM subdomains "
-			  "WHERE domain = ? AND name = ?");
-	if (!st)
-		return CTMON_EIO;
-	ctm_bind_text(st, 1, domain);
-	ctm_bind_text(st, 2, name);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		last_seen = sqlite3_column_int64(st, 0);
-	else if (step != SQLITE_DONE)
-		rc = ctm_store_fail(s, "reading a subdomain");
-	ctm_stmt_put(s, ST_SUB_GET, st);
-	if (rc != CTMON_OK || (step == SQLITE_ROW && last_seen >= now))
-		return rc;
-	if (step == SQLITE_ROW) {
-		st = ctm_stmt_get(s, ST_SUB_SEEN,
-				  "UPDATE subdomains SET last_seen = ?3 "
-				  "WHERE domain = ?1 AND name = ?2");
-		if (!st)
-			return CTMON_EIO;
-		ctm_bind_text(st, 1, domain);
-		ctm_bind_text(st, 2, name);
-		ctm_bind_int64(st, 3, now);
-		rc = ctm_stmt_exec(s, st, "updating a subdomain");
-		ctm_stmt_put(s, ST_SUB_SEEN, st);
-		return rc;
-	}
 	st = ctm_stmt_get(
 		s, ST_SUB_TOUCH,
 		"INSERT INTO subdomains (domain, name, first_seen,"
-		" last_seen, first_issuance_id) VALUES (?, ?, ?, ?, ?)");
+		" last_seen, first_issuance_id) VALUES (?1, ?2, ?3, ?3, ?4) "
+		"ON CONFLICT (domain, name) DO NOTHING");
 	if (!st)
 		return CTMON_EIO;
 	ctm_bind_text(st, 1, domain);
 	ctm_bind_text(st, 2, name);
 	ctm_bind_int64(st, 3, now);
-	ctm_bind_int64(st, 4, now);
-	ctm_bind_int64_or_null(st, 5, issuance_id > 0 ? issuance_id : 0, 0);
+	ctm_bind_int64_or_null(st, 4, issuance_id > 0 ? issuance_id : 0, 0);
 	rc = ctm_stmt_exec(s, st, "recording a subdomain");
 	ctm_stmt_put(s, ST_SUB_TOUCH, st);
-	if (rc == CTMON_OK)
+	if (rc != CTMON_OK)
+		return rc;
+	if (sqlite3_changes(s->db) > 0) {
 		*is_new = 1;
+		return CTMON_OK;
+	}
+	st = ctm_stmt_get(s, ST_SUB_SEEN,
+			  "UPDATE subdomains SET last_seen = ?3 "
+			  "WHERE domain = ?1 AND name = ?2 AND last_seen < ?3");
+	if (!st)
+		return CTMON_EIO;
+	ctm_bind_text(st, 1, domain);
+	ctm_bind_text(st, 2, name);
+	ctm_bind_int64(st, 3, now);
+	rc = ctm_stmt_exec(s, st, "updating a subdomain");
+	ctm_stmt_put(s, ST_SUB_SEEN, st);
 	return rc;
 }
 
