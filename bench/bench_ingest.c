@@ -108,20 +108,7 @@ static int on_record(void *ctx, const struct crtsh_record *r)
 	struct feed *f = ctx;
 	struct ctmon_cert c;
 
-	memset(&c, 0, sizeof c);
-	c.size = sizeof c;
-	c.crtsh_id = r->id;
-	c.log_index = -1;
-	c.issuer_dn = r->issuer_name;
-	c.issuer_ca_id = r->issuer_ca_id;
-	c.subject_cn = r->common_name;
-	c.names = r->names;
-	c.n_names = r->n_names;
-	c.serial = r->serial_number;
-	c.not_before = r->not_before;
-	c.not_after = r->not_after;
-	c.entry_timestamp = r->entry_timestamp;
-	c.is_precert = -1;
+	crtsh_record_to_cert(r, &c);
 	f->records++;
 	return ctm_engine_ingest(f->em, &c);
 }

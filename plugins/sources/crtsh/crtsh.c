@@ -247,20 +247,7 @@ static int on_record(void *ctx, const struct crtsh_record *rec)
 		set_reason(f, "stopping");
 		return f->rc_seen = CTMON_ESTOPPED;
 	}
-	memset(&c, 0, sizeof c);
-	c.size = sizeof c;
-	c.crtsh_id = rec->id;
-	c.log_index = -1;
-	c.issuer_dn = rec->issuer_name;
-	c.issuer_ca_id = rec->issuer_ca_id;
-	c.subject_cn = rec->common_name;
-	c.names = rec->names;
-	c.n_names = rec->n_names;
-	c.serial = rec->serial_number;
-	c.not_before = rec->not_before;
-	c.not_after = rec->not_after;
-	c.entry_timestamp = rec->entry_timestamp;
-	c.is_precert = -1;
+	crtsh_record_to_cert(rec, &c);
 	rc = api->emit_cert(f->e, &c);
 	if (rc != CTMON_OK) {
 		set_reason(f, "storing crt.sh id %lld failed (rc %d)",

@@ -71,6 +71,15 @@ int crtsh_parser_finish(struct crtsh_parser *p);
 const char *crtsh_parser_error(const struct crtsh_parser *p);
 const struct crtsh_stats *crtsh_parser_stats(const struct crtsh_parser *p);
 
+struct ctmon_cert;
+
+/* Fills c (zeroed first, size set) with a row as a certificate record:
+ * crt.sh id, issuer, CN, names, serial, times; precert status unknown.
+ * c borrows rec's strings.  One mapping for every source that reads
+ * crt.sh JSON (the crtsh plugin, the file plugin, the ingest bench). */
+void crtsh_record_to_cert(const struct crtsh_record *rec,
+			  struct ctmon_cert *c);
+
 /* At most this many characters of an error page are quoted. */
 #define CRTSH_EXCERPT_MAX 80
 

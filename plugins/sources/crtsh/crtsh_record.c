@@ -214,3 +214,22 @@ int crtsh_record_from_json(struct json_object *obj, struct crtsh_scratch *s,
 	rec->result_count = v ? json_object_get_int64(v) : -1;
 	return split_names(s, rec);
 }
+
+void crtsh_record_to_cert(const struct crtsh_record *rec,
+			  struct ctmon_cert *c)
+{
+	memset(c, 0, sizeof *c);
+	c->size = sizeof *c;
+	c->crtsh_id = rec->id;
+	c->log_index = -1;
+	c->issuer_dn = rec->issuer_name;
+	c->issuer_ca_id = rec->issuer_ca_id;
+	c->subject_cn = rec->common_name;
+	c->names = rec->names;
+	c->n_names = rec->n_names;
+	c->serial = rec->serial_number;
+	c->not_before = rec->not_before;
+	c->not_after = rec->not_after;
+	c->entry_timestamp = rec->entry_timestamp;
+	c->is_precert = -1;
+}

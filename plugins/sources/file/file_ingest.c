@@ -30,20 +30,7 @@ static int on_crtsh(void *ctx, const struct crtsh_record *rec)
 	struct file_src *st = ctx;
 	struct ctmon_cert c;
 
-	memset(&c, 0, sizeof c);
-	c.size = sizeof c;
-	c.crtsh_id = rec->id;
-	c.log_index = -1;
-	c.issuer_dn = rec->issuer_name;
-	c.issuer_ca_id = rec->issuer_ca_id;
-	c.subject_cn = rec->common_name;
-	c.names = rec->names;
-	c.n_names = rec->n_names;
-	c.serial = rec->serial_number;
-	c.not_before = rec->not_before;
-	c.not_after = rec->not_after;
-	c.entry_timestamp = rec->entry_timestamp;
-	c.is_precert = -1;
+	crtsh_record_to_cert(rec, &c);
 	st->rc = st->api->emit_cert(st->e, &c);
 	if (st->rc == CTMON_OK)
 		st->emitted++;
