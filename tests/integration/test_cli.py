@@ -38,6 +38,11 @@ class Basics(CtmonTestCase):
         p = self.run_ctmon("--add-ca", "X", "notanumber", check=2)
         self.assertIn("not a crt.sh CA id", p.stderr)
 
+    def test_zero_interval_is_refused(self):
+        p = self.run_ctmon("--domains", "example.com", "--db", self.db,
+                           "--interval", "0", check=3)
+        self.assertIn("--interval must be at least 1 second", p.stderr)
+
     def test_no_domains(self):
         p = self.run_ctmon("--db", self.db, check=2)
         self.assertIn("no domains", p.stderr)
