@@ -13,15 +13,26 @@
 #include "log.h"
 #include "util.h"
 
-static int open_store(const struct ctm_config *cfg, struct ctm_store **s)
+/* Only --add-ca may create the store (CAs are often authorised before
+ * the first cycle); the others read or change what is there, and must
+ * not leave an empty database behind a mistyped path. */
+static int open_store_as(const struct ctm_config *cfg, struct ctm_store **s,
+			 int create)
 {
 	struct ctm_error err;
+	int rc = create ? ctm_store_open(cfg->database, s, &err)
+			: ctm_store_open_existing(cfg->database, s, &err);
 
-	if (ctm_store_open(cfg->database, s, &err) != CTMON_OK) {
+	if (rc != CTMON_OK) {
 		fprintf(stderr, "ctmon: %s\n", err.text);
 		return CTM_EXIT_RUNTIME;
 	}
 	return CTM_EXIT_OK;
+}
+
+static int open_store(const struct ctm_config *cfg, struct ctm_store **s)
+{
+	return open_store_as(cfg, s, 0);
 }
 
 static int parse_severity(const char *s)
@@ -131,7 +142,7 @@ int ctm_cmd_add_ca(const struct ctm_cli *cli, struct ctm_config *cfg)
 
 	if (ctm_parse_int64(cli->add_ca_id, &id) != 0)
 		return CTM_EXIT_USAGE;
-	rc = open_store(cfg, &s);
+	rc = open_store_as(cfg, &s, 1);
 	if (rc != CTM_EXIT_OK)
 		return rc;
 	if (ctm_store_ca_add(s, cli->ca_domain, cli->add_ca_name, id, "cli",

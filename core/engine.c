@@ -341,10 +341,12 @@ static int track_domain(struct ctm_engine *e, const char *domain,
 	for (size_t i = 0; names[i]; i++) {
 		const char *base = ctm_name_base(names[i]);
 		int is_new = 0;
-		if (!ctm_name_under(names[i], domain))
+		if (!ctm_name_matches(names[i], domain))
 			continue;
 		under = 1;
-		if (strcmp(base, domain) == 0)
+		/* A wildcard covering the watched name is not a subdomain
+		 * of it: "*.example.com" for a watched "api.example.com". */
+		if (strcmp(base, domain) == 0 || !ctm_name_under(base, domain))
 			continue;
 		if (ctm_nameset_add(&e->touched, domain, base) == 0)
 			continue; /* touched earlier this cycle: not new */
@@ -386,7 +388,7 @@ int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c)
 		goto out;
 	for (size_t d = 0; d < e->cfg->n_domains && !matched; d++)
 		for (size_t i = 0; names[i] && !matched; i++)
-			matched = ctm_name_under(names[i], e->cfg->domains[d]);
+			matched = ctm_name_matches(names[i], e->cfg->domains[d]);
 	if (!matched)
 		goto out; /* not ours: only firehose checks care */
 	if (!em->explicit_open && !em->implicit_open) {
@@ -680,7 +682,14 @@ static void run_source(struct ctm_engine *e, struct ctm_rt *rt,
 				rc = CTMON_EIO;
 		}
 	}
-	if (rc != CTMON_OK) {
+	if (rc != CTMON_OK && ctm_engine_stopping()) {
+		/* Batches committed before the stop are kept and checked;
+		 * the unfinished one is fetched again next time. */
+		e->st->sources_stopped++;
+		ctm_log(CTMON_LOG_INFO, rt->host.prefix,
+			"stopped; the unfinished batch is collected again "
+			"next cycle");
+	} else if (rc != CTMON_OK) {
 		e->st->source_failures++;
 		ctm_log(CTMON_LOG_ERROR, rt->host.prefix,
 			"collect failed (rc %d): %s; nothing of the failed "
@@ -689,9 +698,12 @@ static void run_source(struct ctm_engine *e, struct ctm_rt *rt,
 	}
 }
 
+/* Every queued issuance goes through the checks, even after a stop was
+ * requested: what the cycle stored is committed, and an issuance stored
+ * without being checked would never be checked (it is not new again). */
 static void run_checks(struct ctm_engine *e)
 {
-	for (size_t p = 0; p < e->n_pending && !ctm_engine_stopping(); p++) {
+	for (size_t p = 0; p < e->n_pending; p++) {
 		struct ctm_pending *pd = &e->pending[p];
 		struct ctmon_issuance *is = NULL;
 		char **new_names = NULL;
@@ -729,6 +741,19 @@ static void run_checks(struct ctm_engine *e)
 		is->n_new_names = 0;
 		ctm_store_issuance_free(is);
 		ctm_strv_free(new_names);
+	}
+}
+
+/* Whole-store checks (expiry) judge what the store holds, so they wait
+ * for a cycle that collected everything: on partial data a certificate's
+ * renewal may not be stored yet, and its expiry would be a false alarm. */
+static void run_cycle_checks(struct ctm_engine *e)
+{
+	if (ctm_engine_stopping() || e->st->sources_stopped ||
+	    e->st->source_failures) {
+		ctm_info("expiry checks wait for a cycle in which every source "
+			 "completes");
+		return;
 	}
 	for (size_t i = 0; i < e->n_checks; i++) {
 		struct ctm_rt *rt = &e->checks[i];
@@ -808,9 +833,12 @@ int ctm_engine_cycle(struct ctm_engine *e, struct ctm_cycle_stats *st)
 	if (rc != CTMON_OK)
 		goto rollback;
 	run_checks(e);
+	run_cycle_checks(e);
 	/* A domain's first cycle is its baseline only once everything was
-	 * collected; after a failure the next cycle is baseline again. */
-	if (st->source_failures == 0 && !ctm_engine_stopping())
+	 * collected; after a failure or a stop the next cycle is baseline
+	 * again. */
+	if (st->source_failures == 0 && st->sources_stopped == 0 &&
+	    !ctm_engine_stopping())
 		for (size_t i = 0; e->baseline_domains &&
 				   e->baseline_domains[i] && rc == CTMON_OK;
 		     i++)

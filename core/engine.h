@@ -20,6 +20,7 @@ struct ctm_cycle_stats {
 	int64_t alerts;           /* new alerts stored */
 	int64_t alerts_queued;    /* outbox rows queued */
 	int source_failures;
+	int sources_stopped;      /* interrupted by a stop request */
 	int check_failures;
 	int delivered;
 	int delivery_failures;

@@ -129,7 +129,7 @@ static int host_watch_match(const struct ctmon_watch *w, const char *name)
 	if (ctm_name_normalize(name, norm, sizeof norm) != 0)
 		return 0;
 	for (size_t i = 0; i < w->n; i++)
-		if (ctm_name_under(norm, w->entries[i].pattern))
+		if (ctm_name_matches(norm, w->entries[i].pattern))
 			return 1;
 	return 0;
 }

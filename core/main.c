@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -13,6 +14,7 @@
 #include "loader.h"
 #include "log.h"
 #include "report.h"
+#include "store.h"
 
 static volatile sig_atomic_t reload_requested;
 
@@ -159,31 +161,62 @@ static int list_candidates(const char *domain, struct ctm_config *cfg)
 	return CTM_EXIT_OK;
 }
 
+/* Takes the store's one-writer lock, then opens the store once so that a
+ * file that is not a ctmon store is a runtime error (exit 4), told apart
+ * from a plugin or configuration problem (exit 3). */
+static int lock_and_check_store(const char *database,
+				struct ctm_store_lock **lock)
+{
+	struct ctm_store *s = NULL;
+	struct ctm_error err;
+
+	memset(&err, 0, sizeof err);
+	if (ctm_store_lock_acquire(database, 0, lock, &err) != CTMON_OK) {
+		fprintf(stderr, "ctmon: %s\n", err.text);
+		return CTM_EXIT_RUNTIME;
+	}
+	if (ctm_store_open(database, &s, &err) != CTMON_OK) {
+		fprintf(stderr, "ctmon: %s\n", err.text);
+		ctm_store_lock_release(*lock);
+		*lock = NULL;
+		return CTM_EXIT_RUNTIME;
+	}
+	ctm_store_close(s);
+	return CTM_EXIT_OK;
+}
+
 /* Cycles until done (one-shot) or stopped; SIGHUP rebuilds everything
  * from the configuration between cycles. */
 static int monitor(const struct ctm_cli *cli, struct ctm_config **cfgp)
 {
 	struct ctm_engine_opts o = {cli->auto_baseline, 0};
+	struct ctm_store_lock *lock = NULL;
 	struct ctm_engine *e = NULL;
 	struct ctm_error err;
-	int exit_code = CTM_EXIT_OK;
+	int exit_code = CTM_EXIT_OK, rc;
 
 	if ((*cfgp)->n_domains == 0) {
 		fprintf(stderr, "ctmon: no domains to monitor: give --domains "
 			"or `domains` in the configuration\n");
 		return CTM_EXIT_USAGE;
 	}
+	rc = lock_and_check_store((*cfgp)->database, &lock);
+	if (rc != CTM_EXIT_OK)
+		return rc;
 	if (ctm_engine_new(*cfgp, &o, &e, &err) != CTMON_OK) {
 		fprintf(stderr, "ctmon: %s\n", err.text);
+		ctm_store_lock_release(lock);
 		return CTM_EXIT_CONFIG;
 	}
 	for (;;) {
 		struct ctm_cycle_stats st;
-		int rc = ctm_engine_cycle(e, &st);
+		rc = ctm_engine_cycle(e, &st);
 
 		exit_code = CTM_EXIT_OK;
 		if (rc != CTMON_OK && rc != CTMON_ESTOPPED)
 			exit_code = CTM_EXIT_RUNTIME;
+		else if (ctm_engine_stopping())
+			exit_code = CTM_EXIT_OK; /* a requested stop is no failure */
 		else if (st.source_failures || st.delivery_failures)
 			exit_code = CTM_EXIT_PARTIAL;
 		if (rc == CTMON_OK && write_report(e, *cfgp) != CTM_EXIT_OK)
@@ -203,6 +236,14 @@ static int monitor(const struct ctm_cli *cli, struct ctm_config **cfgp)
 					"configuration");
 				continue;
 			}
+			if (strcmp(fresh->database, (*cfgp)->database) != 0) {
+				ctm_err("reload failed: `database` cannot "
+					"change while running (restart "
+					"ctmon); keeping the running "
+					"configuration");
+				ctm_config_free(fresh);
+				continue;
+			}
 			/* Old instances go first: they hold the store. */
 			ctm_engine_free(e);
 			e = NULL;
@@ -213,6 +254,7 @@ static int monitor(const struct ctm_cli *cli, struct ctm_config **cfgp)
 				if (ctm_engine_new(*cfgp, &o, &e, &err) !=
 				    CTMON_OK) {
 					ctm_err("%s", err.text);
+					ctm_store_lock_release(lock);
 					return CTM_EXIT_CONFIG;
 				}
 				continue;
@@ -223,6 +265,7 @@ static int monitor(const struct ctm_cli *cli, struct ctm_config **cfgp)
 		}
 	}
 	ctm_engine_free(e);
+	ctm_store_lock_release(lock);
 	if (ctm_engine_stopping())
 		ctm_info("stopped after the last committed cycle");
 	return exit_code;
@@ -290,6 +333,9 @@ int main(int argc, char **argv)
 	}
 	ctm_http_set_stop_check(stop_check);
 	install_signals();
+	/* The store, its lock, reports and temporary files hold what the
+	 * team monitors: nobody else on the machine reads them. */
+	umask(077);
 	rc = dispatch(&cli, &cfg);
 	ctm_rate_limit_cleanup();
 	ctm_http_global_cleanup();

@@ -85,6 +85,18 @@ int ctm_name_under(const char *name, const char *domain)
 	return name[nl - dl - 1] == '.' && strcmp(name + nl - dl, domain) == 0;
 }
 
+int ctm_name_matches(const char *name, const char *watched)
+{
+	const char *parent;
+
+	if (ctm_name_under(name, watched))
+		return 1;
+	/* "*.example.com" covers "api.example.com": one label, no more. */
+	parent = strchr(watched, '.');
+	return ctm_name_is_wildcard(name) && parent &&
+	       strcmp(name + 2, parent + 1) == 0;
+}
+
 const char *ctm_name_base(const char *name)
 {
 	return ctm_name_is_wildcard(name) ? name + 2 : name;

@@ -18,6 +18,11 @@ int ctm_name_normalize(const char *in, char *out, size_t outlen);
  * "example.com"; "notexample.com" is not. */
 int ctm_name_under(const char *name, const char *domain);
 
+/* 1 if a certificate for name concerns the watched name: name is it or
+ * under it (ctm_name_under), or name is a wildcard that covers it
+ * ("*.example.com" covers "api.example.com"), as certspotter matches. */
+int ctm_name_matches(const char *name, const char *watched);
+
 /* The name a wildcard stands for: "*.x.example.com" -> "x.example.com";
  * other names are returned unchanged. */
 const char *ctm_name_base(const char *name);

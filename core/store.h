@@ -14,8 +14,21 @@
 struct ctm_store;
 struct sqlite3;
 
+/* Opens (creating it if needed) and migrates the store. */
 int ctm_store_open(const char *path, struct ctm_store **out,
 		   struct ctm_error *err);
+/* Opens an existing store for read-mostly commands (listing, status,
+ * acknowledging): never creates a database file. */
+int ctm_store_open_existing(const char *path, struct ctm_store **out,
+			    struct ctm_error *err);
+
+/* One monitoring process per store (store_lock.c): an flock on
+ * "<path>.lock" held while cycles run.  A second process gets an error
+ * naming the holder's pid, or waits for it when wait is set. */
+struct ctm_store_lock;
+int ctm_store_lock_acquire(const char *db_path, int wait,
+			   struct ctm_store_lock **out, struct ctm_error *err);
+void ctm_store_lock_release(struct ctm_store_lock *l);
 void ctm_store_close(struct ctm_store *s);
 /* The raw handle, for core read-only code (report). Never for plugins. */
 struct sqlite3 *ctm_store_db(struct ctm_store *s);

@@ -80,7 +80,10 @@ static void put_serial(struct ctm_buf *b, const char *serial)
 	}
 }
 
-/* The issuance key of store.h into s->key. */
+/* The issuance key of store.h into s->key.  The issuer is its canonical
+ * DN whatever the source: crt.sh's issuer_name text and a CT log's DER
+ * Name map to the same string, so one certificate seen through both is
+ * one issuance.  The crt.sh CA id is the fallback when no DN is known. */
 static int build_issuance_key(struct ctm_store *s, const struct ctmon_cert *c,
 			      size_t n_names)
 {
@@ -88,18 +91,18 @@ static int build_issuance_key(struct ctm_store *s, const struct ctmon_cert *c,
 	char num[64];
 
 	ctm_buf_reset(b);
-	if (c->issuer_ca_id > 0) {
-		snprintf(num, sizeof num, "ca:%lld",
-			 (long long)c->issuer_ca_id);
-		ctm_buf_puts(b, num);
-	} else {
-		char *dn = ctm_dn_canonical(c->issuer_dn ? c->issuer_dn : "");
+	if (c->issuer_dn && c->issuer_dn[0]) {
+		char *dn = ctm_dn_canonical(c->issuer_dn);
 		if (!dn)
 			return ctm_store_failf(s, CTMON_ENOMEM,
 					       "out of memory");
 		ctm_buf_puts(b, "dn:");
 		ctm_buf_puts(b, dn);
 		free(dn);
+	} else {
+		snprintf(num, sizeof num, "ca:%lld",
+			 (long long)c->issuer_ca_id);
+		ctm_buf_puts(b, num);
 	}
 	if (has_hex_digit(c->serial)) {
 		ctm_buf_puts(b, "|s:");
@@ -249,7 +252,7 @@ static int link_domains(struct ctm_store *s, int64_t issuance_id, size_t n)
 
 	for (size_t d = 0; rc == CTMON_OK && domains[d]; d++) {
 		size_t i = 0;
-		while (i < n && !ctm_name_under(s->sorted[i], domains[d]))
+		while (i < n && !ctm_name_matches(s->sorted[i], domains[d]))
 			i++;
 		if (i == n)
 			continue;
@@ -354,12 +357,32 @@ static int union_names(struct ctm_store *s, int64_t issuance_id, size_t n,
 	return rc;
 }
 
+/* An issuance first seen in a CT log learns its crt.sh CA id when crt.sh
+ * shows the same certificate, so CA-id rules and links work for it. */
+static int set_issuer_ca_id(struct ctm_store *s, int64_t issuance_id,
+			    int64_t ca_id)
+{
+	sqlite3_stmt *st = ctm_stmt_get(
+		s, ST_ISS_SET_CA,
+		"UPDATE issuances SET issuer_ca_id = ? WHERE id = ?");
+	int rc;
+
+	if (!st)
+		return CTMON_EIO;
+	ctm_bind_int64(st, 1, ca_id);
+	ctm_bind_int64(st, 2, issuance_id);
+	rc = ctm_stmt_exec(s, st, "recording a CA id");
+	ctm_stmt_put(s, ST_ISS_SET_CA, st);
+	return rc;
+}
+
 /* Finds the issuance for s->key or creates it from the record (names_json
  * from s->json); *same as in find_cert. */
 static int issuance_for(struct ctm_store *s, const struct ctmon_cert *c,
 			int64_t now, int64_t *id, int *is_new, int *same)
 {
 	sqlite3_stmt *st;
+	int64_t known_ca = 0;
 	int rc, step;
 
 	st = ctm_stmt_get(
@@ -390,7 +413,7 @@ static int issuance_for(struct ctm_store *s, const struct ctmon_cert *c,
 		return CTMON_OK;
 	}
 	st = ctm_stmt_get(s, ST_ISS_BY_KEY,
-			  "SELECT id, names_json FROM issuances "
+			  "SELECT id, names_json, issuer_ca_id FROM issuances "
 			  "WHERE issuance_key = ?");
 	if (!st)
 		return CTMON_EIO;
@@ -399,11 +422,14 @@ static int issuance_for(struct ctm_store *s, const struct ctmon_cert *c,
 	if (step == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		*same = same_names(s, st, 1);
+		known_ca = sqlite3_column_int64(st, 2);
 		rc = CTMON_OK;
 	} else {
 		rc = ctm_store_fail(s, "finding an issuance");
 	}
 	ctm_stmt_put(s, ST_ISS_BY_KEY, st);
+	if (rc == CTMON_OK && known_ca <= 0 && c->issuer_ca_id > 0)
+		rc = set_issuer_ca_id(s, *id, c->issuer_ca_id);
 	return rc;
 }
 

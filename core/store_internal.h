@@ -23,6 +23,7 @@ enum ctm_stmt_slot {
 	ST_CERT_INSERT,
 	ST_ISS_INSERT,
 	ST_ISS_BY_KEY,
+	ST_ISS_SET_CA,
 	ST_ISS_SET_NAMES,
 	ST_NAME_INSERT,
 	ST_NAMES_OF,
@@ -146,5 +147,9 @@ int ctm_alert_from_row(sqlite3_stmt *st, int col, struct ctmon_alert *a,
 		       struct ctm_buf *buf);
 /* Deep copy of a complete alert in one allocation (free() releases it). */
 struct ctmon_alert *ctm_alert_dup(const struct ctmon_alert *a);
+
+/* store_rekey.c: schema version 2 and the SQL functions it uses. */
+extern const char ctm_schema_v2[];
+int ctm_store_register_functions(struct ctm_store *s);
 
 #endif

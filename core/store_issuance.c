@@ -215,7 +215,7 @@ static int load_names(struct ctm_store *s, struct loaded_issuance *l,
 	}
 	for (size_t i = 0; i < n; i++) {
 		((const char **)l->cert.names)[i] = all[i];
-		if (!domain || ctm_name_under(all[i], domain))
+		if (!domain || ctm_name_matches(all[i], domain))
 			under[k++] = all[i];
 	}
 	((const char **)l->cert.names)[n] = NULL;
@@ -391,7 +391,9 @@ int ctm_store_name_covered_until(struct ctm_store *s, const char *name,
 			  "SELECT MAX(i.not_after) FROM certificate_names n"
 			  " JOIN issuances i ON i.id = n.issuance_id "
 			  "WHERE n.name IN (?1, ?2) AND n.issuance_id <> ?3"
-			  " AND i.not_before <= ?4");
+			  " AND i.not_before <= ?4 AND i.not_before >"
+			  " COALESCE((SELECT not_before FROM issuances"
+			  " WHERE id = ?3), -9223372036854775807)");
 	if (!st) {
 		rc = CTMON_EIO;
 		goto out;

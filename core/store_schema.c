@@ -9,10 +9,12 @@
  * explains every table. */
 #include "store_internal.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct migration {
 	int version;
@@ -159,9 +161,10 @@ static const char schema_v1[] =
 	" updated_at INTEGER NOT NULL,"
 	" PRIMARY KEY (ns, key)) WITHOUT ROWID;";
 
-/* Append version 2, 3, ... here. */
+/* Append version 3, 4, ... here. */
 static const struct migration migrations[] = {
 	{1, schema_v1},
+	{2, ctm_schema_v2}, /* store_rekey.c */
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -368,8 +371,33 @@ static int configure(struct ctm_store *s)
 	return CTMON_OK;
 }
 
+static int open_store(const char *path, int flags, struct ctm_store **out,
+		      struct ctm_error *err);
+
 int ctm_store_open(const char *path, struct ctm_store **out,
 		   struct ctm_error *err)
+{
+	return open_store(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			  out, err);
+}
+
+int ctm_store_open_existing(const char *path, struct ctm_store **out,
+			    struct ctm_error *err)
+{
+	struct stat sb;
+
+	*out = NULL;
+	if (path && stat(path, &sb) != 0) {
+		snprintf(err->text, sizeof err->text,
+			 "%s: no store there (%s); it is created by the first "
+			 "monitoring cycle", path, strerror(errno));
+		return CTMON_ENOTFOUND;
+	}
+	return open_store(path, SQLITE_OPEN_READWRITE, out, err);
+}
+
+static int open_store(const char *path, int flags, struct ctm_store **out,
+		      struct ctm_error *err)
 {
 	struct ctm_store *s = NULL;
 	int rc;
@@ -388,15 +416,15 @@ int ctm_store_open(const char *path, struct ctm_store **out,
 	s->domains_stale = 1;
 	ctm_buf_init(&s->key);
 	ctm_buf_init(&s->json);
-	if (sqlite3_open_v2(path, &s->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		rc = s->db ? ctm_store_fail(s, "opening")
 			   : ctm_store_failf(s, CTMON_ENOMEM, "out of memory");
 		goto out;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	rc = configure(s);
+	if (rc == CTMON_OK)
+		rc = ctm_store_register_functions(s);
 	if (rc == CTMON_OK)
 		rc = ctm_store_migrate(s);
 out:

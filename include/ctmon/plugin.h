@@ -399,8 +399,10 @@ struct ctmon_host_api {
 					  const struct ctmon_issuance *is),
 				void *ctx);
 	/* Latest not_after among stored issuances (other than
-	 * except_issuance) whose names cover `name` (wildcards included)
-	 * and whose not_before <= now; 0 if none.  1.0 */
+	 * except_issuance) whose names cover `name` (wildcards included),
+	 * issued after except_issuance (later not_before) and valid now
+	 * (not_before <= now); 0 if none.  An older certificate never
+	 * renews a newer one.  1.0 (the "issued after" rule since 1.1) */
 	int (*name_covered_until)(struct ctmon_host *h, const char *name,
 				  int64_t except_issuance, int64_t *until);
 

@@ -2,6 +2,7 @@
  * (foreach_issuance, name_covered_until), authorised CAs and the
  * per-instance key/value state.  Issuances and CAs are set by the test
  * thread only, so plugin calls read them without the lock. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -109,13 +110,23 @@ int fh_name_covered_until(struct ctmon_host *h, const char *name,
 	const struct fh_host *fh = h->fh;
 	const struct fh_vec *v = &fh->issuances;
 
+	int64_t after = INT64_MIN;
+
 	if (!name || !until)
 		return CTMON_EINVAL;
 	*until = 0;
+	/* Only a later certificate renews: an older one that outlasts it
+	 * does not stand in for whatever uses the newer one. */
+	for (size_t i = 0; i < v->n; i++)
+		if (((const struct fh_issuance_rec *)v->items[i])->is.id ==
+		    except_issuance)
+			after = ((const struct fh_issuance_rec *)v->items[i])
+					->cert.not_before;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct fh_issuance_rec *rec = v->items[i];
 
 		if (rec->is.id == except_issuance ||
+		    rec->cert.not_before <= after ||
 		    rec->cert.not_before > fh->now ||
 		    rec->cert.not_after <= *until)
 			continue;

@@ -57,6 +57,7 @@ static void test_precert_cert_pair(void **state)
 	struct spec other_ca = {.crtsh_id = 102,
 				.serial = "ab12cd",
 				.ca_id = 9999,
+				.issuer = "C=US, O=Other, CN=Other CA",
 				.names = {"www.example.com"}};
 
 	ensure(f->s, "example.com");
@@ -87,6 +88,38 @@ static void test_precert_cert_pair(void **state)
 	assert_int_equal(fx_ingest(f->s, &other_ca, 12, &fin), CTMON_OK);
 	assert_int_equal(fin.issuance_is_new, 1);
 	assert_int_not_equal(fin.issuance_id, pre.issuance_id);
+}
+
+/* One certificate through crt.sh (CA id, crt.sh's DN spelling) and
+ * through a CT log (no CA id, RFC 2253 spelling) is one issuance, which
+ * learns the CA id whichever came first. */
+static void test_crtsh_and_log_are_one_issuance(void **state)
+{
+	struct fx *f = *state;
+	struct ctm_ingest_result a, b;
+	struct spec log = {.log_id = "logA",
+			   .log_index = 7,
+			   .serial = "0A0B",
+			   .issuer = "CN=R11,O=Let's Encrypt,C=US",
+			   .is_precert = 1,
+			   .names = {"www.example.com"}};
+	struct spec crt = {.crtsh_id = 555,
+			   .serial = "0a0b",
+			   .ca_id = 295810,
+			   .issuer = "C=US, O=Let's Encrypt, CN=R11",
+			   .is_precert = 0,
+			   .names = {"www.example.com"}};
+
+	ensure(f->s, "example.com");
+	assert_int_equal(fx_ingest(f->s, &log, 10, &a), CTMON_OK);
+	assert_int_equal(fx_ingest(f->s, &crt, 11, &b), CTMON_OK);
+	assert_int_equal(a.issuance_is_new, 1);
+	assert_int_equal(b.cert_is_new, 1);
+	assert_int_equal(b.issuance_is_new, 0);
+	assert_int_equal(b.issuance_id, a.issuance_id);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM issuances"), 1);
+	assert_int_equal(fx_count(f->s, "SELECT issuer_ca_id FROM issuances"),
+			 295810);
 }
 
 static void test_pair_by_issuer_dn_spellings(void **state)
@@ -535,7 +568,7 @@ static void test_name_covered_until(void **state)
 	struct ctm_ingest_result wild, exact, future;
 	struct spec w = {.crtsh_id = 1,
 			 .serial = "01",
-			 .not_before = 100,
+			 .not_before = 150,
 			 .not_after = 1000,
 			 .names = {"*.example.com"}};
 	struct spec e = {.crtsh_id = 2,
@@ -564,7 +597,9 @@ static void test_name_covered_until(void **state)
 						      wild.issuance_id, 200,
 						      &until),
 			 CTMON_OK);
-	assert_int_equal(until, 500); /* the future one is not valid yet */
+	/* The exact certificate is older than the wildcard: it never
+	 * renews it, and the future one is not valid yet. */
+	assert_int_equal(until, 0);
 	assert_int_equal(ctm_store_name_covered_until(f->s, "www.example.com",
 						      wild.issuance_id, 6000,
 						      &until),
@@ -622,6 +657,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_dedup_by_crtsh_id),
 		T(test_precert_cert_pair),
+		T(test_crtsh_and_log_are_one_issuance),
 		T(test_pair_by_issuer_dn_spellings),
 		T(test_pair_by_tbs_hash_and_validity),
 		T(test_dedup_by_log_entry_and_fingerprint),

@@ -17,7 +17,8 @@ static void test_fresh_db_is_migrated(void **state)
 		"source_cursors",    "plugin_state"};
 	char sql[160];
 
-	assert_int_equal(pragma_int(f->s, "PRAGMA user_version"), 1);
+	assert_int_equal(pragma_int(f->s, "PRAGMA user_version"),
+			 2);
 	assert_int_equal(pragma_int(f->s, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(pragma_int(f->s, "PRAGMA busy_timeout"), 5000);
 	/* NORMAL = 1 */
@@ -72,7 +73,8 @@ static void test_reopen_keeps_data(void **state)
 	f->s = NULL;
 
 	assert_int_equal(ctm_store_open(f->path, &f->s, &err), CTMON_OK);
-	assert_int_equal(pragma_int(f->s, "PRAGMA user_version"), 1);
+	assert_int_equal(pragma_int(f->s, "PRAGMA user_version"),
+			 2);
 	assert_int_equal(ctm_store_cursor_get(f->s, "crtsh", "example.com", &v),
 			 CTMON_OK);
 	assert_string_equal(v, "12345");

@@ -195,6 +195,38 @@ static void partial_or_unusable_renewals_do_not_count(void **state)
 	fh_free(fh);
 }
 
+/* Issue #11: an older wildcard that outlasts a later certificate does
+ * not silence its expiry; a wildcard issued after it does. */
+static void only_a_later_certificate_renews(void **state)
+{
+	static const char *const wild[] = {"*.example.com"};
+	struct fh_host *fh = ct_load("expiring", NULL);
+	struct ct_iss x;
+
+	(void)state;
+	ct_issuance(&x, 1, "example.com", wild, 1, NOW - 200 * DAY,
+		    NOW + 165 * DAY);
+	assert_int_equal(fh_add_issuance(fh, &x.is), CTMON_OK);
+	ct_issuance(&x, 2, "example.com", www, 1, NOW - 85 * DAY,
+		    NOW + 5 * DAY);
+	assert_int_equal(fh_add_issuance(fh, &x.is), CTMON_OK);
+	assert_int_equal(fh_on_cycle(fh), CTMON_OK);
+	assert_non_null(fh_find_alert(fh, "certificate_expiring", "example.com",
+				      "2:7d"));
+	fh_free(fh);
+
+	fh = ct_load("expiring", NULL);
+	ct_issuance(&x, 2, "example.com", www, 1, NOW - 85 * DAY,
+		    NOW + 5 * DAY);
+	assert_int_equal(fh_add_issuance(fh, &x.is), CTMON_OK);
+	ct_issuance(&x, 3, "example.com", wild, 1, NOW - 2 * DAY,
+		    NOW + 88 * DAY);
+	assert_int_equal(fh_add_issuance(fh, &x.is), CTMON_OK);
+	assert_int_equal(fh_on_cycle(fh), CTMON_OK);
+	assert_int_equal(fh_alert_count(fh), 0);
+	fh_free(fh);
+}
+
 static void earlier_expiring_overlap_is_no_renewal(void **state)
 {
 	struct fh_host *fh = ct_load("expiring", NULL);
@@ -203,13 +235,14 @@ static void earlier_expiring_overlap_is_no_renewal(void **state)
 	store(fh, 1, www, 1, NOW + 6 * DAY);
 	store(fh, 2, www, 1, NOW + 5 * DAY);
 	assert_int_equal(fh_on_cycle(fh), CTMON_OK);
-	/* 2 covers www only until before 1 ends: 1 is not renewed; 2 is
-	 * covered by 1, which outlives it. */
+	/* Issued together: 2 covers www only until before 1 ends, and 1,
+	 * though it outlives 2, was not issued after it - neither is a
+	 * renewal of the other. */
 	assert_non_null(fh_find_alert(fh, "certificate_expiring", "example.com",
 				      "1:7d"));
-	assert_null(fh_find_alert(fh, "certificate_expiring", "example.com",
-				  "2:7d"));
-	assert_int_equal(fh_alert_count(fh), 3);
+	assert_non_null(fh_find_alert(fh, "certificate_expiring", "example.com",
+				      "2:7d"));
+	assert_int_equal(fh_alert_count(fh), 6);
 	fh_free(fh);
 }
 
@@ -320,6 +353,7 @@ int main(void)
 		cmocka_unit_test(renewal_through_a_wildcard_counts),
 		cmocka_unit_test(partial_or_unusable_renewals_do_not_count),
 		cmocka_unit_test(earlier_expiring_overlap_is_no_renewal),
+		cmocka_unit_test(only_a_later_certificate_renews),
 		cmocka_unit_test(same_expiry_is_no_renewal),
 		cmocka_unit_test(every_monitored_domain_is_walked),
 		cmocka_unit_test(new_issuances_are_not_its_business),
