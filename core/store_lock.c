@@ -69,10 +69,11 @@ int ctm_store_lock_acquire(const char *db_path, int wait,
 		goto out;
 	}
 	if (flock(l->fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
 		long pid = holder_pid(l->fd);
-		if (errno != EWOULDBLOCK) {
+		if (e != EWOULDBLOCK) {
 			snprintf(err->text, sizeof err->text, "%s: %s",
-				 path.data, strerror(errno));
+				 path.data, strerror(e));
 			goto out;
 		}
 		if (!wait) {

@@ -117,6 +117,15 @@ static int collect_cn(struct ct_cert *ci, const struct ct_tbs_fields *f)
 	return 0;
 }
 
+/* The issuer DN as crt.sh spells issuer_name: attributes in DER order,
+ * ", " between them, a value with special characters in double quotes
+ * (O="DigiCert, Inc."), UTF-8 kept.  The same certificate then shows one
+ * issuer in alerts whichever source saw it first; the store keys both
+ * spellings to one canonical form anyway (core/dn.c). */
+#define CRTSH_NAME_FLAGS                                                       \
+	((XN_FLAG_ONELINE & ~XN_FLAG_SPC_EQ & ~ASN1_STRFLGS_ESC_MSB) |         \
+	 ASN1_STRFLGS_UTF8_CONVERT)
+
 /* Issuers repeat from entry to entry: keep the text of the last one. */
 static int collect_issuer(struct ct_cert *ci, const struct ct_tbs_fields *f)
 {
@@ -135,7 +144,7 @@ static int collect_issuer(struct ct_cert *ci, const struct ct_tbs_fields *f)
 		return 1;
 	rc = -1;
 	b = BIO_new(BIO_s_mem());
-	if (!b || X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) < 0)
+	if (!b || X509_NAME_print_ex(b, name, 0, CRTSH_NAME_FLAGS) < 0)
 		goto out;
 	n = BIO_get_mem_data(b, &text);
 	free(ci->issuer_dn);
