@@ -95,9 +95,12 @@ int ctm_cmd_list_alerts(const struct ctm_cli *cli, struct ctm_config *cfg)
 	rc = open_store(cfg, &s);
 	if (rc != CTM_EXIT_OK)
 		return rc;
-	/* --domains filters the listing; one pass per domain. */
-	for (size_t i = 0; rc == CTM_EXIT_OK && i < (cfg->n_domains ? cfg->n_domains : 1); i++) {
-		f.domain = cfg->n_domains ? cfg->domains[i] : NULL;
+	/* --domains filters the listing, one pass per domain; alerts about
+	 * the sources themselves (a CT log misbehaving) concern every
+	 * domain, so a last pass lists them whatever the filter. */
+	for (size_t i = 0; rc == CTM_EXIT_OK && i <= cfg->n_domains; i++) {
+		f.domain = i < cfg->n_domains ? cfg->domains[i] : NULL;
+		f.sources_only = cfg->n_domains && i == cfg->n_domains;
 		if (ctm_store_alert_foreach(s, &f, print_alert, stdout) !=
 		    CTMON_OK) {
 			fprintf(stderr, "ctmon: %s\n", ctm_store_errmsg(s));

@@ -175,6 +175,8 @@ struct ctm_alert_filter {
 	int min_severity;      /* -1 = all */
 	int state;             /* 0 all, 1 open only, 2 acknowledged only */
 	int limit;             /* 0 = no limit */
+	int sources_only;      /* alerts about sources (no issuance) filed
+	                          under no monitored domain: a CT log URL */
 };
 /* Calls fn for each matching alert (newest first) as a complete struct
  * ctmon_alert (json filled). */

@@ -229,7 +229,7 @@ int ctm_store_alert_foreach(struct ctm_store *s,
 			    int (*fn)(void *ctx, const struct ctmon_alert *a),
 			    void *ctx)
 {
-	static const struct ctm_alert_filter all = {NULL, NULL, -1, 0, 0};
+	static const struct ctm_alert_filter all = {NULL, NULL, -1, 0, 0, 0};
 	struct ctm_buf buf;
 	sqlite3_stmt *st;
 	int rc = CTMON_OK, step;
@@ -245,7 +245,9 @@ int ctm_store_alert_foreach(struct ctm_store *s,
 		" AND (?2 IS NULL OR a.type = ?2)"
 		" AND a.severity >= ?3"
 		" AND (?4 = 0 OR (?4 = 1 AND a.acknowledged_at IS NULL)"
-		"  OR (?4 = 2 AND a.acknowledged_at IS NOT NULL)) "
+		"  OR (?4 = 2 AND a.acknowledged_at IS NOT NULL))"
+		" AND (?6 = 0 OR (a.issuance_id IS NULL AND a.domain NOT IN"
+		"  (SELECT domain FROM domains))) "
 		"ORDER BY a.created_at DESC, a.id DESC LIMIT ?5");
 	if (!st)
 		return CTMON_EIO;
@@ -255,6 +257,7 @@ int ctm_store_alert_foreach(struct ctm_store *s,
 		       f->min_severity < 0 ? INT32_MIN : f->min_severity);
 	ctm_bind_int64(st, 4, f->state);
 	ctm_bind_int64(st, 5, f->limit > 0 ? f->limit : -1);
+	ctm_bind_int64(st, 6, f->sources_only ? 1 : 0);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ctmon_alert a;
 		rc = ctm_alert_from_row(st, 0, &a, &buf);

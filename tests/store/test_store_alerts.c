@@ -99,7 +99,8 @@ static int collect(void *ctx, const struct ctmon_alert *a)
 static void list(struct ctm_store *st, const char *domain, const char *type,
 		 int min_sev, int state, int limit, struct seen *out)
 {
-	struct ctm_alert_filter flt = {domain, type, min_sev, state, limit};
+	struct ctm_alert_filter flt = {domain, type, min_sev, state, limit,
+				       0};
 
 	memset(out, 0, sizeof *out);
 	assert_int_equal(ctm_store_alert_foreach(st, &flt, collect, out),

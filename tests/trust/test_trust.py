@@ -183,6 +183,23 @@ class OneIssuanceWhateverSawIt(TrustCase):
         self.assert_seen_by_crtsh_and_log()
 
 
+class EveryAlertVisible(TrustCase):
+    def test_source_alerts_listed_whatever_the_domains(self):
+        self.start_log(12, "--unparsable", "3")
+        self.export()
+        cfg = self.config(("ctlog",))
+        self.cycle(cfg)
+        self.assertEqual(self.query(
+            "SELECT count(*) FROM alerts WHERE type ="
+            " 'ct_log_unparsable_entry'")[0][0], 1)
+        for extra in ((), ("--domains", "example.com")):
+            p = self.run_ctmon("--config", cfg, "--list-alerts", *extra,
+                               check=0)
+            self.assertIn("ct_log_unparsable_entry", p.stdout, extra)
+            self.assertIn("unauthorized_ca", p.stdout, extra)
+            self.assertEqual(p.stdout.count("ct_log_unparsable_entry"), 1)
+
+
 class InterruptedCycles(TrustCase):
     """A stop at any moment loses nothing and adds nothing."""
 

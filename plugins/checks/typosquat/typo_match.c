@@ -402,6 +402,34 @@ static int fuzzy(const struct typo_matcher *m, const char *name,
 	return 1;
 }
 
+/* A name can imitate two monitored domains at once when one's label is
+ * inside the other's: "evilshop-example.org" plays on example.com and on
+ * shop-example.org.  It is filed under the more specific one, the domain
+ * it imitates, whichever rule matched first. */
+static void prefer_specific(const struct typo_matcher *m, struct typo_hit *hit)
+{
+	const struct target *cur;
+	struct label l;
+
+	if (!m->o.fuzzy || read_label(m, hit->name, &l) != 0)
+		return;
+	for (size_t j = 0; j < m->n; j++) {
+		const struct target *t = &m->t[j];
+		int d = 0, r;
+		cur = &m->t[hit->target];
+		if (j == hit->target || t->skel_len <= cur->skel_len ||
+		    !contains(t->skel, t->skel_len, cur->skel, cur->skel_len))
+			continue;
+		r = rule_for(m, &l, t, &d);
+		if (r < 0)
+			continue;
+		hit->rule = (enum typo_rule)r;
+		hit->target = j;
+		hit->distance = d;
+		hit->fuzzer = -1;
+	}
+}
+
 int typo_matcher_owned(const struct typo_matcher *m, const char *name)
 {
 	char norm[256];
@@ -440,6 +468,7 @@ int typo_match(const struct typo_matcher *m, const char *name,
 	} else if (!m->o.fuzzy || !fuzzy(m, hit->name, hit)) {
 		return 0;
 	}
+	prefer_specific(m, hit);
 	hit->why |= name_signs(hit->name, (size_t)len, wildcard);
 	hit->score = score_of(hit->rule, hit->distance, hit->why);
 	return 1;

@@ -258,6 +258,48 @@ static void scores_and_signs(void **unused)
 	assert_int_equal(h.score, 70);
 }
 
+/* Issue #11: with example.com and shop-example.org both monitored, a
+ * name playing on shop-example.org is filed under it, not under the
+ * shorter example.com its label also contains. */
+static void filed_under_the_domain_it_imitates(void **unused)
+{
+	static const char *const targets[] = {"example.com",
+					      "shop-example.org"};
+	static const char *const names[] = {"shop-example.com",
+					    "evilshop-example.org",
+					    "shop-exampie.org"};
+	struct typo_match_opts o = {1, 5, 5};
+	struct typo_matcher *m = NULL;
+	char err[256];
+
+	(void)unused;
+	assert_int_equal(typo_matcher_new(CTX, &o, &m), 0);
+	for (size_t i = 0; i < 2; i++) {
+		struct typo_set *s = tt_gen(targets[i], 0, NULL, NULL);
+		if (typo_matcher_add_target(m, targets[i], s, err,
+					    sizeof err) != 0)
+			fail_msg("%s", err);
+		typo_set_free(s);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		struct typo_hit h;
+		if (!typo_match(m, names[i], &h))
+			fail_msg("%s: no match", names[i]);
+		if (strcmp(typo_matcher_domain(m, h.target),
+			   "shop-example.org") != 0)
+			fail_msg("%s filed under %s", names[i],
+				 typo_matcher_domain(m, h.target));
+	}
+	/* example.com keeps what plays on example.com alone. */
+	{
+		struct typo_hit h;
+		assert_true(typo_match(m, "examp1e.com", &h));
+		assert_string_equal(typo_matcher_domain(m, h.target),
+				    "example.com");
+	}
+	typo_matcher_free(m);
+}
+
 static void exact_set_alone(void **unused)
 {
 	struct typo_hit h;
@@ -279,6 +321,7 @@ int main(void)
 		cmocka_unit_test(rules_fire_on_built_names),
 		cmocka_unit_test(scores_and_signs),
 		cmocka_unit_test(exact_set_alone),
+		cmocka_unit_test(filed_under_the_domain_it_imitates),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
