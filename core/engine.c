@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine_internal.h"
+#include "engine_malformed.h"
 #include "http.h"
 #include "log.h"
 #include "names.h"
@@ -291,8 +292,10 @@ static int queue_pending(struct ctm_engine *e, int64_t id,
 	return CTMON_OK;
 }
 
-/* Normalised, unique host names of a record: SAN names plus the CN. */
-static int normalise_names(const struct ctmon_cert *c, char ***out)
+/* Normalised, unique host names of a record: SAN names plus the CN.
+ * Name-like strings that fail validation go to *bad. */
+static int normalise_names(const struct ctmon_cert *c, char ***out,
+			   struct ctm_malformed *bad)
 {
 	char norm[256];
 	char **v = calloc(1, sizeof *v);
@@ -303,8 +306,15 @@ static int normalise_names(const struct ctmon_cert *c, char ***out)
 	for (size_t i = 0; i < total; i++) {
 		const char *raw = i < c->n_names ? c->names[i] : c->subject_cn;
 		int dup = 0;
-		if (!raw || ctm_name_normalize(raw, norm, sizeof norm) != 0)
+		if (!raw)
 			continue;
+		if (ctm_name_normalize(raw, norm, sizeof norm) != 0) {
+			if (ctm_malformed_add(bad, raw) != CTMON_OK) {
+				ctm_strv_free(v);
+				return CTMON_ENOMEM;
+			}
+			continue;
+		}
 		for (size_t j = 0; v[j] && !dup; j++)
 			dup = strcmp(v[j], norm) == 0;
 		if (!dup && ctm_strv_push(&v, norm) != 0) {
@@ -377,18 +387,22 @@ int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c)
 	struct ctm_engine *e = em->eng;
 	struct ctm_cert_in in;
 	struct ctm_ingest_result res;
+	struct ctm_malformed bad = {NULL, NULL, 0};
 	char **names = NULL;
 	int matched = 0, rc;
 
 	if (e->st)
 		e->st->records++;
 	run_on_any(e, c);
-	rc = normalise_names(c, &names);
+	rc = normalise_names(c, &names, &bad);
 	if (rc != CTMON_OK)
 		goto out;
-	for (size_t d = 0; d < e->cfg->n_domains && !matched; d++)
+	for (size_t d = 0; d < e->cfg->n_domains && !matched; d++) {
 		for (size_t i = 0; names[i] && !matched; i++)
 			matched = ctm_name_matches(names[i], e->cfg->domains[d]);
+		matched = matched ||
+			  ctm_malformed_matches(&bad, e->cfg->domains[d]);
+	}
 	if (!matched)
 		goto out; /* not ours: only firehose checks care */
 	if (!em->explicit_open && !em->implicit_open) {
@@ -417,6 +431,12 @@ int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c)
 			   (res.issuance_is_new || res.names_added > 0);
 	     d++)
 		rc = track_domain(e, e->cfg->domains[d], names, &res);
+	for (size_t d = 0; d < e->cfg->n_domains && rc == CTMON_OK && bad.n;
+	     d++)
+		if (ctm_malformed_matches(&bad, e->cfg->domains[d]))
+			rc = ctm_malformed_alert(e, em->src, &bad, c,
+						 res.issuance_id,
+						 e->cfg->domains[d]);
 out:
 	if (rc != CTMON_OK) {
 		em->error = 1;
@@ -425,6 +445,7 @@ out:
 			(long long)c->crtsh_id, ctm_store_errmsg(e->store));
 	}
 	ctm_strv_free(names);
+	ctm_malformed_free(&bad);
 	return rc;
 }
 

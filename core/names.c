@@ -106,3 +106,71 @@ int ctm_name_is_wildcard(const char *name)
 {
 	return name[0] == '*' && name[1] == '.';
 }
+
+/* Why a name-like string failed ctm_name_normalize, for the alert. */
+static const char *malformed_reason(const char *in)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t label = 0;
+
+	for (; *p; p++) {
+		if (*p >= 0x80)
+			return "non-ASCII bytes (a U-label, or not UTF-8)";
+		if (*p < 0x20 || *p == 0x7f)
+			return "control characters";
+		if (*p == '\\')
+			return "a NUL byte or an escape in the name";
+		if (*p == '.') {
+			if (label == 0)
+				return "an empty label";
+			label = 0;
+			continue;
+		}
+		if (++label > 63)
+			return "a label over 63 bytes";
+	}
+	if (strlen(in) > 253)
+		return "a name over 253 bytes";
+	return "characters not allowed in a host name";
+}
+
+int ctm_name_lenient(const char *in, char *out, size_t outlen,
+		     const char **reason)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t n = 0, len;
+
+	*reason = NULL;
+	if (!in || outlen < 16 || !strchr(in, '.') || strchr(in, '@') ||
+	    strchr(in, ' '))
+		return -1;
+	/* Too long to show whole: keep the end, which names the domain. */
+	len = strlen(in);
+	if (len > (outlen - 4) / 4) {
+		p += len - (outlen - 4) / 4;
+		out[n++] = '.';
+		out[n++] = '.';
+	}
+	for (; *p && n + 5 <= outlen; p++) {
+		unsigned char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (c < 0x20 || c >= 0x7f) {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 15];
+		} else {
+			out[n++] = (char)c;
+		}
+	}
+	out[n] = '\0';
+	len = n;
+	if (len && out[len - 1] == '.')
+		out[--len] = '\0';
+	if (len == 0)
+		return -1;
+	*reason = malformed_reason(in);
+	return 0;
+}

@@ -30,4 +30,14 @@ const char *ctm_name_base(const char *name);
 /* 1 if name starts with "*.". */
 int ctm_name_is_wildcard(const char *name);
 
+/* For a name ctm_name_normalize refused that still looks like a host
+ * name (a '.', no '@' or space: not an e-mail address or organisation
+ * name): its readable form in out, lower-cased, bytes outside printable
+ * ASCII as "\\xHH", cut to outlen, and in *reason why it is malformed.
+ * Misissued certificates look like this (a label over 63 bytes, a NUL,
+ * raw UTF-8); the readable form still matches the monitored domains.
+ * Returns 0, or -1 when it does not look like a host name at all. */
+int ctm_name_lenient(const char *in, char *out, size_t outlen,
+		     const char **reason);
+
 #endif

@@ -44,15 +44,31 @@ static int grow(void *pp, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+/* A NUL inside a dNSName is a classic misissuance trick; it would cut a
+ * C string short, so it is passed on spelt "\x00" and the core reports
+ * the name as malformed instead of seeing half of it. */
 static int add_name(struct ct_cert *ci, const unsigned char *s, size_t len)
 {
-	if (len == 0 || memchr(s, 0, len))
-		return 0; /* an embedded NUL would truncate the name */
-	if (grow(&ci->text, &ci->text_cap, ci->text_len + len + 1, 1))
+	size_t nuls = 0, k;
+
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		nuls += s[i] == 0;
+	if (grow(&ci->text, &ci->text_cap, ci->text_len + len + 3 * nuls + 1,
+		 1))
 		return -1;
-	memcpy(ci->text + ci->text_len, s, len);
-	ci->text[ci->text_len + len] = '\0';
-	ci->text_len += len + 1;
+	k = ci->text_len;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == 0) {
+			memcpy(ci->text + k, "\\x00", 4);
+			k += 4;
+		} else {
+			ci->text[k++] = (char)s[i];
+		}
+	}
+	ci->text[k] = '\0';
+	ci->text_len = k + 1;
 	ci->c.n_names++;
 	return 0;
 }
