@@ -836,8 +836,10 @@ int ctm_engine_cycle(struct ctm_engine *e, struct ctm_cycle_stats *st)
 	e->st = st;
 	e->now = ctm_engine_now();
 	rc = ctm_store_begin(e->store);
-	if (rc != CTMON_OK)
+	if (rc != CTMON_OK) {
+		ctm_err("cycle not started: %s", ctm_store_errmsg(e->store));
 		goto out;
+	}
 	rc = prepare_domains(e);
 	if (rc == CTMON_OK)
 		rc = build_watch(e, &w);

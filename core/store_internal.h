@@ -70,8 +70,13 @@ enum ctm_stmt_slot {
 	ST__COUNT
 };
 
+/* How long a writer waits for another process's write lock. */
+#define CTM_STORE_BUSY_MS 5000
+
 struct ctm_store {
 	sqlite3 *db;
+	char *path;          /* for messages */
+	int busy_waited_ms;  /* on_busy's wait for the current statement */
 	sqlite3_stmt *stmt[ST__COUNT];
 	char errmsg[512];
 	/* Monitored domains as in the `domains` table, so ingest can link an

@@ -9,6 +9,8 @@
  * explains every table. */
 #include "store_internal.h"
 
+#include "log.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -351,6 +353,27 @@ int ctm_stmt_exec(struct ctm_store *s, sqlite3_stmt *st, const char *what)
 
 /* ---- open / close ------------------------------------------------------ */
 
+/* Another process holds the write lock (the sqlite3 shell, a CLI
+ * command): wait up to CTM_STORE_BUSY_MS, saying so once, instead of a
+ * silent pause followed by a bare "database is locked". */
+static int on_busy(void *arg, int count)
+{
+	struct ctm_store *s = arg;
+	int step = count < 10 ? 10 * (count + 1) : 100;
+
+	if (count == 0)
+		s->busy_waited_ms = 0;
+	if (s->busy_waited_ms >= CTM_STORE_BUSY_MS)
+		return 0;
+	if (count == 0)
+		ctm_warn("store %s is busy: another process is writing it; "
+			 "waiting up to %d s", s->path ? s->path : "?",
+			 CTM_STORE_BUSY_MS / 1000);
+	sqlite3_sleep(step);
+	s->busy_waited_ms += step;
+	return 1;
+}
+
 static int configure(struct ctm_store *s)
 {
 	/* WAL lets the report and CLI read while a cycle writes; NORMAL is
@@ -365,7 +388,7 @@ static int configure(struct ctm_store *s)
 				      "PRAGMA temp_store = MEMORY;"
 				      "PRAGMA cache_size = -16384;";
 
-	if (sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
+	if (sqlite3_busy_handler(s->db, on_busy, s) != SQLITE_OK ||
 	    sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
 		return ctm_store_fail(s, "configuring the database");
 	return CTMON_OK;
@@ -414,6 +437,7 @@ static int open_store(const char *path, int flags, struct ctm_store **out,
 		return CTMON_ENOMEM;
 	}
 	s->domains_stale = 1;
+	s->path = ctm_strdup(path);
 	ctm_buf_init(&s->key);
 	ctm_buf_init(&s->json);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -451,6 +475,7 @@ void ctm_store_close(struct ctm_store *s)
 	ctm_buf_free(&s->key);
 	ctm_buf_free(&s->json);
 	free(s->sorted);
+	free(s->path);
 	free(s);
 }
 
@@ -466,8 +491,17 @@ static int exec_sql(struct ctm_store *s, const char *sql, const char *what)
 int ctm_store_begin(struct ctm_store *s)
 {
 	/* IMMEDIATE takes the write lock now: a second writer waits here
-	 * (busy_timeout) instead of failing half-way through a cycle. */
-	return exec_sql(s, "BEGIN IMMEDIATE", "BEGIN");
+	 * (on_busy) instead of failing half-way through a cycle. */
+	int rc = exec_sql(s, "BEGIN IMMEDIATE", "BEGIN");
+
+	if (rc != CTMON_OK && sqlite3_errcode(s->db) == SQLITE_BUSY)
+		ctm_store_failf(s, CTMON_EAGAIN,
+				"store %s is busy: another process held its "
+				"write lock for over %d s (a sqlite3 shell "
+				"or a long command?); nothing was changed",
+				s->path ? s->path : "?",
+				CTM_STORE_BUSY_MS / 1000);
+	return rc;
 }
 
 int ctm_store_commit(struct ctm_store *s)

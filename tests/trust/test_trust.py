@@ -361,6 +361,38 @@ class OneWriterPerStore(TrustCase):
         self.assertEqual(p.returncode, 4, p.stderr)
 
 
+class BusyStore(TrustCase):
+    """Issue #12 point 4: a store another process keeps write-locked is a
+    clear error after a logged wait, never a silent exit."""
+
+    def test_busy_store_is_said(self):
+        import sqlite3
+        import threading
+        cfg = self.write_config('database = "%s";\ndomains = '
+                                '[ "example.com" ];\nsources = ();\n'
+                                'notifiers = ();\n' % self.db)
+        self.run_ctmon("--config", cfg, check=0)
+        con = sqlite3.connect(self.db, isolation_level=None,
+                              check_same_thread=False)
+        con.execute("BEGIN IMMEDIATE")
+        timer = threading.Timer(9, con.execute, ("COMMIT",))
+        timer.start()
+        try:
+            t0 = time.monotonic()
+            p = self.run_ctmon("--config", cfg)
+            waited = time.monotonic() - t0
+        finally:
+            timer.join()
+            con.close()
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertIn("is busy: another process is writing it; waiting up "
+                      "to 5 s", p.stderr)
+        self.assertIn("held its write lock for over 5 s", p.stderr)
+        self.assertGreater(waited, 4.5)
+        # Once the lock is gone the next cycle runs.
+        self.run_ctmon("--config", cfg, check=0)
+
+
 class WildcardCoversWatchedName(TrustCase):
     def test_watched_subdomain_matches_its_wildcard(self):
         from cryptography import x509
