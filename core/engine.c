@@ -255,6 +255,22 @@ void ctm_engine_drop_pending(struct ctm_engine *e, size_t mark)
 	ctm_nameset_clear(&e->touched);
 }
 
+void ctm_engine_undo_counts(struct ctm_engine *e,
+			    const struct ctm_cycle_stats *mark)
+{
+	struct ctm_cycle_stats *st = e->st;
+
+	if (!st)
+		return;
+	st->records_rolled_back += st->records - mark->records;
+	st->records = mark->records;
+	st->new_certs = mark->new_certs;
+	st->new_issuances = mark->new_issuances;
+	st->new_subdomains = mark->new_subdomains;
+	st->alerts = mark->alerts;
+	st->alerts_queued = mark->alerts_queued;
+}
+
 static void free_pending(struct ctm_engine *e)
 {
 	ctm_nameset_clear(&e->touched);
@@ -411,6 +427,10 @@ int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c)
 			goto out;
 		em->implicit_open = 1;
 		em->implicit_mark = e->n_pending;
+		if (e->st) {
+			em->implicit_st = *e->st;
+			em->implicit_st.records--; /* this one is in it */
+		}
 	}
 	memset(&in, 0, sizeof in);
 	in.src = c;
@@ -699,6 +719,7 @@ static void run_source(struct ctm_engine *e, struct ctm_rt *rt,
 			ctm_store_rollback_to(e->store, "implicit");
 			ctm_store_release(e->store, "implicit");
 			ctm_engine_drop_pending(e, em.implicit_mark);
+			ctm_engine_undo_counts(e, &em.implicit_st);
 			if (rc == CTMON_OK)
 				rc = CTMON_EIO;
 		}
@@ -874,11 +895,14 @@ int ctm_engine_cycle(struct ctm_engine *e, struct ctm_cycle_stats *st)
 		goto rollback;
 	ctm_info("cycle: %lld records, %lld new certificates, %lld new "
 		 "issuances, %lld new subdomains, %lld alerts (%lld queued)"
-		 "%s",
+		 "%s%s",
 		 (long long)st->records, (long long)st->new_certs,
 		 (long long)st->new_issuances, (long long)st->new_subdomains,
 		 (long long)st->alerts, (long long)st->alerts_queued,
-		 st->source_failures ? "; some sources failed" : "");
+		 st->source_failures ? "; some sources failed" : "",
+		 st->records_rolled_back ? "; records of failed batches were "
+					   "rolled back and are fetched again"
+					 : "");
 	/* Deliver after the commit: what is sent is already durable. */
 	rc = ctm_engine_deliver(e, st);
 	goto out;

@@ -19,6 +19,8 @@ struct ctm_cycle_stats {
 	int64_t new_subdomains;
 	int64_t alerts;           /* new alerts stored */
 	int64_t alerts_queued;    /* outbox rows queued */
+	int64_t records_rolled_back; /* in batches that failed: not counted
+	                                above, fetched again next cycle */
 	int source_failures;
 	int sources_stopped;      /* interrupted by a stop request */
 	int check_failures;

@@ -69,6 +69,8 @@ struct ctmon_emitter {
 	int implicit_open;   /* emits outside a batch: ends with collect() */
 	size_t explicit_mark;/* pending count when each began */
 	size_t implicit_mark;
+	struct ctm_cycle_stats explicit_st; /* counters when each began: a */
+	struct ctm_cycle_stats implicit_st; /* rollback takes its counts back */
 	int error;           /* a store error happened: the batch is bad */
 };
 
@@ -112,6 +114,11 @@ void ctm_engine_drop_pending(struct ctm_engine *e, size_t mark);
 /* Called by host.c for each emitted certificate. */
 int ctm_engine_ingest(struct ctmon_emitter *em, const struct ctmon_cert *c);
 /* Called by host.c for each emitted alert. */
+/* A batch was rolled back: the cycle's counters go back to `mark` (taken
+ * when it began), and its records count as rolled back. */
+void ctm_engine_undo_counts(struct ctm_engine *e,
+			    const struct ctm_cycle_stats *mark);
+
 int ctm_engine_store_alert(struct ctmon_alert_sink *s,
 			   const struct ctmon_alert *a);
 

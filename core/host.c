@@ -145,6 +145,8 @@ static int host_batch_begin(struct ctmon_emitter *e)
 		return rc;
 	e->explicit_open = 1;
 	e->explicit_mark = e->eng->n_pending;
+	if (e->eng->st)
+		e->explicit_st = *e->eng->st;
 	e->error = 0;
 	return CTMON_OK;
 }
@@ -159,6 +161,7 @@ static int host_batch_abort(struct ctmon_emitter *e)
 	if (rc == CTMON_OK)
 		rc = ctm_store_release(e->eng->store, "batch");
 	ctm_engine_drop_pending(e->eng, e->explicit_mark);
+	ctm_engine_undo_counts(e->eng, &e->explicit_st);
 	e->explicit_open = 0;
 	e->error = 0;
 	return rc;

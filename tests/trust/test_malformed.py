@@ -104,5 +104,27 @@ class MalformedNames(CtmonTestCase):
         self.assertEqual(names, ["\\x00evil.example.com", LONG])
 
 
+class RolledBackWorkNotCounted(CtmonTestCase):
+    """Issue #12 point 6: the cycle summary counts what was kept."""
+
+    def test_summary_counts_only_committed_batches(self):
+        self.serve("big.example", [row(100 + i, ["h%d.big.example" % i],
+                                       "%04x" % (0x500 + i))
+                                   for i in range(300)])
+        self.serve("example.com", [row(1, ["www.example.com"], "01")])
+        self.start_server("--chunk-size", "512")
+        self.server.ctl("fault=truncate&at=30000")
+        cfg = self.crtsh_config(
+            extra_source="retries = 1;",
+            extra='database = "%s";\ndomains = [ "big.example", '
+            '"example.com" ];\nnotifiers = ();\n' % self.db)
+        p = self.run_ctmon("--config", cfg, check=1)
+        self.assertEqual(self.query("SELECT count(*) FROM certificates")[0][0],
+                         1)
+        self.assertIn("cycle: 1 records, 1 new certificates, 1 new "
+                      "issuances", p.stderr)
+        self.assertIn("rolled back", p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
