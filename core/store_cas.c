@@ -244,8 +244,10 @@ int ctm_store_ca_auto_baseline(struct ctm_store *s, const char *domain,
 void ctm_store_ca_print(struct ctm_store *s, FILE *fp)
 {
 	sqlite3_stmt *st;
+	struct ctm_buf name;
 	int step, rows = 0;
 
+	ctm_buf_init(&name);
 	st = ctm_stmt_get(s, ST_CA_LIST,
 			  "SELECT id, domain, ca_id, source, added_at, name,"
 			  " dn_canonical FROM authorized_cas "
@@ -267,13 +269,19 @@ void ctm_store_ca_print(struct ctm_store *s, FILE *fp)
 			snprintf(id, sizeof id, "%lld",
 				 (long long)sqlite3_column_int64(st, 2));
 		ctm_format_time(sqlite3_column_int64(st, 4), when, sizeof when);
+		/* Names and DNs come from certificates (--auto-baseline). */
+		ctm_buf_reset(&name);
+		ctm_buf_term_safe(&name, ctm_col_text(st, 5));
 		fprintf(fp, "%-5lld %-24s %-9s %-7s %-20s %s\n",
 			(long long)sqlite3_column_int64(st, 0),
 			domain ? domain : "(all domains)", id,
-			ctm_col_text(st, 3), when, ctm_col_text(st, 5));
-		if (dn)
+			ctm_col_text(st, 3), when, name.data ? name.data : "");
+		if (dn) {
+			ctm_buf_reset(&name);
+			ctm_buf_term_safe(&name, dn);
 			fprintf(fp, "%-5s %-24s matches issuer DN: %s\n", "",
-				"", dn);
+				"", name.data ? name.data : "");
+		}
 		rows++;
 	}
 	if (step != SQLITE_DONE)
@@ -282,4 +290,5 @@ void ctm_store_ca_print(struct ctm_store *s, FILE *fp)
 	else if (rows == 0)
 		fprintf(fp, "(no authorised CAs)\n");
 	ctm_stmt_put(s, ST_CA_LIST, st);
+	ctm_buf_free(&name);
 }

@@ -147,6 +147,41 @@ void ctm_buf_json_string(struct ctm_buf *b, const char *s)
 	ctm_buf_append(b, "\"", 1);
 }
 
+/* 1 for the code points that reorder or hide text on a terminal: bidi
+ * embeddings, overrides and isolates (U+202A-202E, U+2066-2069). */
+static int is_bidi_control(const unsigned char *p, size_t n)
+{
+	if (n != 3 || p[0] != 0xe2)
+		return 0;
+	return (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+	       (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9);
+}
+
+void ctm_buf_term_safe(struct ctm_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		/* C1 controls (U+0080-009F) are two bytes: c2 80..9f. */
+		int c1 = n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+		if (n == 0 || *p < 0x20 || *p == 0x7f || c1 ||
+		    is_bidi_control(p, n)) {
+			size_t k = n ? n : 1;
+			for (size_t i = 0; i < k; i++) {
+				char esc[4] = {'\\', 'x', hex[p[i] >> 4],
+					       hex[p[i] & 15]};
+				ctm_buf_append(b, esc, 4);
+			}
+			p += k;
+			continue;
+		}
+		ctm_buf_append(b, p, n);
+		p += n;
+	}
+}
+
 char *ctm_buf_take(struct ctm_buf *b)
 {
 	char *d;

@@ -28,6 +28,10 @@ void ctm_buf_printf(struct ctm_buf *b, const char *fmt, ...)
 /* Appends s as a JSON string literal (quotes included); invalid UTF-8 bytes
  * become U+FFFD so the output is always valid JSON. */
 void ctm_buf_json_string(struct ctm_buf *b, const char *s);
+/* Appends s for a terminal: control characters (C0, DEL, C1), bidi
+ * controls and invalid UTF-8 bytes become "\\xHH", so text from a
+ * certificate cannot move the cursor, recolour or rewrite the screen. */
+void ctm_buf_term_safe(struct ctm_buf *b, const char *s);
 /* Takes the data (caller frees); the buffer is reset. */
 char *ctm_buf_take(struct ctm_buf *b);
 

@@ -104,6 +104,30 @@ class MalformedNames(CtmonTestCase):
         self.assertEqual(names, ["\\x00evil.example.com", LONG])
 
 
+class TerminalSafeListing(CtmonTestCase):
+    """Issue #12 point 7: CA names learnt from certificates cannot drive
+    the operator's terminal."""
+
+    def test_list_cas_escapes_controls(self):
+        hostile = ("C=XX, O=\x1b[2J\x1b]0;owned\x07Evil\u202e, "
+                   "CN=Fake\r\nCA")
+        r = row(1, ["www.example.com"], "01")
+        r["issuer_name"] = hostile
+        self.serve("example.com", [r])
+        self.start_server()
+        cfg = self.crtsh_config(extra='database = "%s";\ndomains = '
+                                '[ "example.com" ];\nnotifiers = ();\n'
+                                % self.db)
+        self.run_ctmon("--config", cfg, "--auto-baseline", check=0)
+        p = self.run_ctmon("--config", cfg, "--list-cas", check=0)
+        for bad in ("\x1b", "\x07", "\r", "\u202e"):
+            self.assertNotIn(bad, p.stdout)
+        self.assertIn("Fake\\x0d\\x0aCA", p.stdout)
+        self.assertIn("\\x1b[2j\\x1b]0;owned\\x07", p.stdout)
+        self.assertIn("\\xe2\\x80\\xae", p.stdout)
+        self.assertEqual(p.stdout.count("\n"), len(p.stdout.splitlines()))
+
+
 class RolledBackWorkNotCounted(CtmonTestCase):
     """Issue #12 point 6: the cycle summary counts what was kept."""
 
