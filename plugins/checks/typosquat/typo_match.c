@@ -252,6 +252,8 @@ static int read_label(const struct typo_matcher *m, const char *name,
 	l->ascii = 1;
 	if (l->alen > 4 && memcmp(l->a, "xn--", 4) == 0) {
 		char a[64];
+		if (l->alen >= sizeof a)
+			return -1; /* over 63 bytes: no host-name label */
 		memcpy(a, l->a, l->alen);
 		a[l->alen] = '\0';
 		if (idn2_to_unicode_8z8z(a, &u8, 0) == IDN2_OK)
