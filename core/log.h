@@ -14,7 +14,7 @@ int ctm_log_level_parse(const char *s);
 
 /* `prefix` may be NULL ("[core]" is used). */
 void ctm_vlog(enum ctmon_log_level lvl, const char *prefix, const char *fmt,
-	      va_list ap);
+	      va_list ap) CTMON_PRINTF(3, 0);
 void ctm_log(enum ctmon_log_level lvl, const char *prefix, const char *fmt,
 	     ...) CTMON_PRINTF(3, 4);
 
