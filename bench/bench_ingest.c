@@ -51,8 +51,8 @@ static const char *const issuers[] = {
 	"C=US, O=DigiCert Inc, CN=DigiCert TLS RSA SHA256 2020 CA1",
 	"C=US, O=Let's Encrypt, CN=R3",
 	"C=US, O=\\\"DigiCert, Inc.\\\", CN=DigiCert SHA2 Secure Server CA",
-	"C=GB, ST=Greater Manchester, L=Salford, O=Sectigo Limited, "
-	"CN=Sectigo RSA Domain Validation Secure Server CA",
+	("C=GB, ST=Greater Manchester, L=Salford, O=Sectigo Limited, "
+	 "CN=Sectigo RSA Domain Validation Secure Server CA"),
 };
 
 static int gen(long n, const char *path)

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "util.h"
@@ -34,10 +35,15 @@ void ctm_cli_usage(FILE *fp)
 "  --smtp-host HOST      add the email notifier; --smtp-port (587),\n"
 "  --smtp-user USER      --smtp-pass PASS (prefer $CTMON_SMTP_PASS or\n"
 "  --smtp-pass-file F),  --email-from ADDR, --email-to ADDR [ADDR ...]\n"
+"                        (--smtp-pass is wiped from the process's\n"
+"                        command line once read)\n"
 "  -v, --verbose         debug logging;  -q, --quiet  warnings and errors only\n"
 "\n"
 "Configuration and plugins:\n"
-"  --config FILE         libconfig file (default: built-in configuration)\n"
+"  --config FILE         libconfig file; without it $CTMON_CONFIG, else\n"
+"                        " CTMON_SYSCONF_DIR "/ctmon.cfg when present, else\n"
+"                        the built-in configuration ($CTMON_CONFIG=\"\"\n"
+"                        forces the built-in one)\n"
 "  --check-config        load and validate everything, then exit\n"
 "  --list-plugins        list the plugins found and exit\n"
 "  --plugin-help NAME    describe a plugin's options and exit\n"
@@ -91,6 +97,28 @@ static int need_int(int argc, char **argv, int *i, int64_t *out)
 			"integer\n", argv[*i - 1], v);
 		return -1;
 	}
+	return 0;
+}
+
+/* A secret given on the command line: kept as a copy, and the argv bytes
+ * are wiped so /proc/PID/cmdline (`ps`, other local users) no longer shows
+ * it.  It was visible between exec and here: the warning in apply_email
+ * and --help point to $CTMON_SMTP_PASS and --smtp-pass-file. */
+static int take_secret(int argc, char **argv, int *i, const char **out)
+{
+	char *copy;
+
+	if (*i + 1 >= argc || !argv[*i + 1]) {
+		fprintf(stderr, "ctmon: %s needs a value (see --help)\n",
+			argv[*i]);
+		return -1;
+	}
+	copy = strdup(argv[++*i]);
+	if (!copy)
+		return -1;
+	free((char *)*out); /* the flag given twice: the last one wins */
+	*out = copy;
+	memset(argv[*i], 0, strlen(argv[*i]));
 	return 0;
 }
 
@@ -161,7 +189,7 @@ static int parse_one(int argc, char **argv, int *i, struct ctm_cli *c)
 	if (FLAG("--smtp-user"))
 		return need_value(argc, argv, i, &c->smtp_user);
 	if (FLAG("--smtp-pass"))
-		return need_value(argc, argv, i, &c->smtp_pass);
+		return take_secret(argc, argv, i, &c->smtp_pass);
 	if (FLAG("--smtp-pass-file"))
 		return need_value(argc, argv, i, &c->smtp_pass_file);
 	if (FLAG("--email-from"))
@@ -231,6 +259,37 @@ static int parse_one(int argc, char **argv, int *i, struct ctm_cli *c)
 	return -1;
 }
 
+/* Where the configuration came from, said once it is loaded. */
+static const char *config_origin;
+
+/* Without --config: $CTMON_CONFIG (empty means the built-in default),
+ * else the installed configuration when there is one, so a packaged
+ * ctmon started by systemd reads /etc/ctmon/ctmon.cfg. */
+static void find_config(struct ctm_cli *c)
+{
+	static const char sysconf[] = CTMON_SYSCONF_DIR "/ctmon.cfg";
+	const char *env = getenv("CTMON_CONFIG");
+	struct stat st;
+
+	if (c->config) {
+		config_origin = "--config";
+		return;
+	}
+	if (env) {
+		c->config = *env ? env : NULL;
+		config_origin = "$CTMON_CONFIG";
+		return;
+	}
+	/* Present but unreadable is an error to report, not a reason to
+	 * fall back silently: only a missing file means "not installed". */
+	if (stat(sysconf, &st) == 0) {
+		c->config = sysconf;
+		config_origin = "the installed location";
+		return;
+	}
+	config_origin = NULL;
+}
+
 int ctm_cli_parse(int argc, char **argv, struct ctm_cli *c)
 {
 	memset(c, 0, sizeof *c);
@@ -239,11 +298,13 @@ int ctm_cli_parse(int argc, char **argv, struct ctm_cli *c)
 	for (int i = 1; i < argc; i++)
 		if (parse_one(argc, argv, &i, c) != 0)
 			return CTM_EXIT_USAGE;
+	find_config(c);
 	return 0;
 }
 
 void ctm_cli_free(struct ctm_cli *c)
 {
+	free((char *)c->smtp_pass);
 	ctm_strv_free(c->domains);
 	ctm_strv_free(c->email_to);
 	free(c->ack_ids);
@@ -391,6 +452,15 @@ int ctm_cli_apply(const struct ctm_cli *c, struct ctm_config *cfg,
 	const char *webhook = c->webhook ? c->webhook
 					 : getenv("CTMON_WEBHOOK_URL");
 	int rc = CTMON_OK;
+
+	if (c->config)
+		ctm_info("configuration: %s (from %s)", c->config,
+			 config_origin ? config_origin : "--config");
+	else
+		ctm_info("configuration: built-in default (%s)",
+			 config_origin ? "$CTMON_CONFIG is empty"
+				       : "no --config, $CTMON_CONFIG or "
+					 CTMON_SYSCONF_DIR "/ctmon.cfg");
 
 	if (c->domains) {
 		rc = ctm_config_set_domains(cfg, c->domains,

@@ -15,13 +15,13 @@
 #include "names.h"
 #include "util.h"
 
-static void host_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
+static CTMON_PRINTF(3, 0) void host_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
 		      const char *fmt, va_list ap)
 {
 	ctm_vlog(lvl, h ? h->prefix : NULL, fmt, ap);
 }
 
-static void host_log(struct ctmon_host *h, enum ctmon_log_level lvl,
+static CTMON_PRINTF(3, 4) void host_log(struct ctmon_host *h, enum ctmon_log_level lvl,
 		     const char *fmt, ...)
 {
 	va_list ap;
@@ -30,7 +30,7 @@ static void host_log(struct ctmon_host *h, enum ctmon_log_level lvl,
 	va_end(ap);
 }
 
-static void host_set_error(struct ctmon_host *h, const char *fmt, ...)
+static CTMON_PRINTF(2, 3) void host_set_error(struct ctmon_host *h, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -5,7 +5,12 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libjson-c-dev
       libsqlite3-dev libconfig-dev libssl-dev libcmocka-dev libc-ares-dev
       libpsl-dev libidn2-dev python3 python3-cryptography python3-aiosmtpd
-      dnsmasq-base valgrind sqlite3 openssl certspotter)
+      dnsmasq-base valgrind sqlite3 openssl certspotter
+      clang scdoc man-db debhelper dpkg-dev fakeroot lintian systemd)
+# clang: the second compiler CI builds with; scdoc: the man pages;
+# debhelper, dpkg-dev, fakeroot, lintian: the Debian packages
+# (scripts/test-deb.sh); systemd: systemd-analyze and systemd-sysusers
+# check the unit and the sysusers entry (nothing is started).
 # Installed without their Recommends: dnstwist (the typosquat comparison
 # test's baseline) recommends a browser stack (chromium, selenium) that only
 # its screenshot feature uses; python3-idna and python3-tld are the two

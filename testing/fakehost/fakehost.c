@@ -14,7 +14,7 @@
 
 /* ---- logging, errors, time ------------------------------------------------ */
 
-static void host_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
+static CTMON_PRINTF(3, 0) void host_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
 		      const char *fmt, va_list ap)
 {
 	static const char *const tags[] = {"ERROR", "WARN", "INFO", "DEBUG"};
@@ -40,7 +40,7 @@ static void host_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
 	pthread_mutex_unlock(&fh->lock);
 }
 
-static void host_log(struct ctmon_host *h, enum ctmon_log_level lvl,
+static CTMON_PRINTF(3, 4) void host_log(struct ctmon_host *h, enum ctmon_log_level lvl,
 		     const char *fmt, ...)
 {
 	va_list ap;
@@ -60,7 +60,7 @@ void fh_logf(struct fh_host *fh, enum ctmon_log_level lvl, const char *fmt,
 	va_end(ap);
 }
 
-static void host_set_error(struct ctmon_host *h, const char *fmt, ...)
+static CTMON_PRINTF(2, 3) void host_set_error(struct ctmon_host *h, const char *fmt, ...)
 {
 	va_list ap;
 

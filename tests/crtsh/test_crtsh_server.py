@@ -21,7 +21,7 @@ SOURCE = os.environ.get("CTM_SOURCE_DIR", os.path.join(HERE, "..", ".."))
 SERVER = os.path.join(SOURCE, "tests", "servers", "crtsh_server.py")
 FIXTURES = os.path.join(
     os.environ.get("CTM_FIXTURES_DIR",
-                   os.path.join(SOURCE, "..", "shared", "fixtures")),
+                   os.path.join(SOURCE, "tests", "data")),
     "crtsh")
 EXAMPLE = os.path.join(FIXTURES, "melotic-enum.land__tests_data_crtsh.json")
 CRTSH = os.path.join(FIXTURES,

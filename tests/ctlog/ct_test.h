@@ -1,5 +1,5 @@
 /* ct_test.h - fixture helpers for the ctlog unit tests: files of
- * ../shared/fixtures/ctlog/ read whole, JSON through json-c. */
+ * tests/data/ctlog/ read whole, JSON through json-c. */
 #ifndef CT_TEST_H
 #define CT_TEST_H
 

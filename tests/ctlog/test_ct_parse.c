@@ -1,5 +1,5 @@
 /* test_ct_parse.c - entry formats and certificates against the real
- * vectors of ../shared/fixtures/ctlog/: RFC 6962 leaves and extra_data,
+ * vectors of tests/data/ctlog/: RFC 6962 leaves and extra_data,
  * precert/final-cert pairing by TBS hash, static-ct data and hash tiles,
  * tile paths, log lists. */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /* test_ct_verify.c - Merkle hashing, compact ranges, inclusion and
  * consistency proofs, STH and checkpoint signatures, against the real
- * vectors of ../shared/fixtures/ctlog/. */
+ * vectors of tests/data/ctlog/. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>

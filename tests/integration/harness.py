@@ -22,7 +22,7 @@ SOURCE_DIR = os.environ.get("CTM_SOURCE_DIR",
 BINARY = os.environ.get("CTMON_BIN", os.path.join(SOURCE_DIR, "build", "bin",
                                                   "ctmon"))
 FIXTURES = os.environ.get("CTM_FIXTURES_DIR",
-                          os.path.join(SOURCE_DIR, "..", "shared", "fixtures"))
+                          os.path.join(SOURCE_DIR, "tests", "data"))
 SERVER = os.path.join(SOURCE_DIR, "tests", "servers", "crtsh_server.py")
 
 

@@ -99,7 +99,8 @@ void ct_misbehaviour(struct ctlog *st, struct ct_log *log,
 			snprintf(log->pending_what, sizeof log->pending_what,
 				 "%s", what);
 			snprintf(log->pending_detail,
-				 sizeof log->pending_detail, "%s",
+				 sizeof log->pending_detail, "%.*s",
+				 (int)sizeof log->pending_detail - 1,
 				 detail ? detail : "");
 		}
 		return;

@@ -174,8 +174,8 @@ int ct_entries_parse(const char *json, size_t len, size_t max,
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(arr, i);
 		struct ct_raw_entry *e = &out->v[i];
-		const char *s;
-		size_t sl;
+		const char *s = NULL;
+		size_t sl = 0;
 		entry_string(it, "leaf_input", &s, &sl);
 		e->li = out->arena + off;
 		if (ct_b64_decode(s, sl, out->arena + off, &e->li_len))

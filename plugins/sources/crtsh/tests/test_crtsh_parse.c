@@ -1,6 +1,6 @@
 /*
  * test_crtsh_parse.c - the incremental crt.sh parser against every real
- * response in shared/fixtures/crtsh/, fed in pieces of many sizes, and
+ * response in tests/data/crtsh/, fed in pieces of many sizes, and
  * against the broken bodies crt.sh is known to send.
  *
  * The oracle for the real files is json-c parsing the whole file at once:

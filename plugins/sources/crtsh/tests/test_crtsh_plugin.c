@@ -124,7 +124,7 @@ struct ctmon_host {
 static struct ctmon_host H;
 static struct ctmon_emitter *E;
 
-static void fake_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
+static CTMON_PRINTF(3, 0) void fake_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
 		      const char *fmt, va_list ap)
 {
 	static const char *names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
@@ -135,7 +135,7 @@ static void fake_vlog(struct ctmon_host *h, enum ctmon_log_level lvl,
 	snprintf(h->log + n, sizeof h->log - n, "%s %s\n", names[lvl], line);
 }
 
-static void fake_log(struct ctmon_host *h, enum ctmon_log_level lvl,
+static CTMON_PRINTF(3, 4) void fake_log(struct ctmon_host *h, enum ctmon_log_level lvl,
 		     const char *fmt, ...)
 {
 	va_list ap;
@@ -144,7 +144,7 @@ static void fake_log(struct ctmon_host *h, enum ctmon_log_level lvl,
 	va_end(ap);
 }
 
-static void fake_set_error(struct ctmon_host *h, const char *fmt, ...)
+static CTMON_PRINTF(2, 3) void fake_set_error(struct ctmon_host *h, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
