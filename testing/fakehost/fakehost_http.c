@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "fakehost_internal.h"
+#include "http_redact.h"
 #include "util.h"
 
 #define DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
@@ -38,6 +39,7 @@ struct ctmon_http_req {
 	struct fh_host *fh;
 	char *method;
 	char *url;
+	char shown[201];  /* url as logs may show it (http_redact.h) */
 	struct fh_vec req_headers;
 	char *req_body;
 	char *ca_file;
@@ -286,6 +288,7 @@ struct ctmon_http_req *fh_http_new(struct ctmon_host *h, const char *method,
 	r->fh = h->fh;
 	r->method = strdup(method);
 	r->url = strdup(url);
+	ctm_redact_url(url, r->shown, sizeof r->shown);
 	r->timeout_ms = 30000;
 	r->max_attempts = 1;
 	r->max_body = DEFAULT_MAX_BODY;
@@ -404,7 +407,7 @@ int fh_http_set_follow_redirects(struct ctmon_http_req *r, int max)
 static void set_error(struct ctmon_http_req *r, int attempt, const char *what)
 {
 	snprintf(r->error, sizeof r->error, "%s %s: %s (attempt %d/%d)",
-		 r->method, r->url, what, attempt, r->max_attempts);
+		 r->method, r->shown, what, attempt, r->max_attempts);
 }
 
 static int is_retryable_status(long s)
@@ -538,7 +541,7 @@ static char *resolve_location(const char *base, const char *loc)
 static int follow_redirect(struct ctmon_http_req *r, int attempt, int *hops)
 {
 	const char *loc = line_value(&r->headers, "Location");
-	char from[512], to[512], what[900];
+	char from[512], to[512], what[400], shown[201];
 	char *target = loc ? resolve_location(current_url(r), loc) : NULL;
 	const char *why = NULL;
 	int rc = CTMON_EPERMANENT;
@@ -561,8 +564,9 @@ static int follow_redirect(struct ctmon_http_req *r, int attempt, int *hops)
 		rc = CTMON_EIO;
 	}
 	if (why) {
-		snprintf(what, sizeof what, "HTTP %ld redirect to %.200s "
-			 "refused: %s", r->status, target ? target : "?", why);
+		ctm_redact_url(target, shown, sizeof shown);
+		snprintf(what, sizeof what, "HTTP %ld redirect to %s "
+			 "refused: %s", r->status, shown, why);
 		set_error(r, attempt, what);
 		free(target);
 		return rc;
@@ -675,7 +679,7 @@ int fh_http_perform(struct ctmon_http_req *r)
 			fh_logf(r->fh, CTMON_LOG_WARN,
 				"%s %s: HTTP %ld (attempt %d/%d), retrying in "
 				"%lld ms",
-				r->method, r->url, r->status, attempt,
+				r->method, r->shown, r->status, attempt,
 				r->max_attempts, (long long)delay);
 		else
 			fh_logf(r->fh, CTMON_LOG_WARN,
