@@ -470,6 +470,13 @@ int crtsh_parser_finish(struct crtsh_parser *p)
 		return fail_page(p);
 	case ST_DONE:
 	case ST_CONCAT_NEXT:
+		/* Some bad rows are skipped; a body of nothing but bad rows
+		 * is not a crt.sh answer. */
+		if (p->stats.records == 0 && p->stats.skipped > 0)
+			return fail(p, CTMON_EFORMAT,
+				    "no element is a crt.sh record (%zu "
+				    "skipped; first: %.200s)",
+				    p->stats.skipped, p->stats.first_skip);
 		return CTMON_OK;
 	default:
 		return fail(p, CTMON_EFORMAT,

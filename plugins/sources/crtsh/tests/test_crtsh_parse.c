@@ -631,6 +631,10 @@ static void test_bad_id_row_skipped(void **unused)
 	seen_clear(&s);
 	assert_int_equal(parse_text(p, "[{\"id\":1}]", 1), CTMON_OK);
 	assert_int_equal(crtsh_parser_stats(p)->skipped, 0);
+	/* Nothing but bad rows is not a crt.sh answer. */
+	expect_format_error(p, "[{\"id\":\"7\"},{\"x\":1}]",
+			    "no element is a crt.sh record");
+	seen_clear(&s);
 	crtsh_parser_free(p);
 }
 
