@@ -403,4 +403,5 @@ const struct ctmon_host_api ctm_host_api = {
 	.http_set_ca_file = ctm_http_set_ca_file,
 	.deliver_progress = ctm_host_deliver_progress,
 	.deliver_retry_after = ctm_host_deliver_retry_after,
+	.http_set_follow_redirects = ctm_http_set_follow_redirects,
 };

@@ -1,7 +1,10 @@
 /* http.c - the core's HTTP client for plugins: one libcurl easy handle per
  * request, TLS verification always on, http/https only, retries with
  * exponential backoff, jitter and Retry-After, and bodies either buffered
- * (capped) or streamed into a plugin's sink. */
+ * (capped) or streamed into a plugin's sink.  Redirects are refused unless
+ * the plugin asks for them (GET and HEAD only, never https to http, the
+ * plugin's headers never sent to another origin), and every URL in a log
+ * line or error text is redacted: a webhook URL is a secret. */
 #include <curl/curl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -12,6 +15,7 @@
 #include <time.h>
 
 #include "http.h"
+#include "http_redact.h"
 #include "log.h"
 #include "util.h"
 
@@ -20,8 +24,10 @@
 #define DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
 /* Non-2xx bodies in sink mode are kept only as error text. */
 #define ERROR_BODY_MAX ((size_t)64 * 1024)
-#define MAX_REDIRECTS 5L
+#define MAX_REDIRECTS 10
 #define MAX_ATTEMPTS 100
+/* Redacted URLs shown in errors and logs are cut at this length. */
+#define SHOWN_MAX 200
 
 struct header {
 	char *name;
@@ -33,6 +39,7 @@ struct ctmon_http_req {
 	char *prefix;
 	char *method;
 	char *url;
+	char *shown;                 /* url as logs may show it */
 	struct curl_slist *req_headers;
 	char *req_body;
 	size_t req_body_len;
@@ -45,6 +52,7 @@ struct ctmon_http_req {
 	char *ca_file;               /* trusted CAs instead of the system's */
 	struct ctmon_http_sink sink; /* host copy, zero beyond sink.size */
 	int has_sink;
+	int max_redirects;           /* 0: a 3xx is an error */
 	uint64_t rng;
 
 	/* What the latest attempt got. */
@@ -58,6 +66,8 @@ struct ctmon_http_req {
 	int sink_begun;
 	int sink_rc;
 	int body_over_cap;
+	char *hop_url;               /* the redirect being followed */
+	int headers_dropped;         /* left behind at another origin */
 	char curl_err[CURL_ERROR_SIZE];
 	char error[1024];
 };
@@ -98,6 +108,19 @@ static int is_token(const char *s)
 	return 1;
 }
 
+void ctm_http_redact_url(const char *url, char *out, size_t outlen)
+{
+	ctm_redact_url(url, out, outlen);
+}
+
+static char *redacted_copy(const char *url)
+{
+	char shown[SHOWN_MAX + 1];
+
+	ctm_http_redact_url(url, shown, sizeof shown);
+	return ctm_strdup(shown);
+}
+
 struct ctmon_http_req *ctm_http_new(const char *log_prefix,
 				    const char *method, const char *url)
 {
@@ -113,7 +136,8 @@ struct ctmon_http_req *ctm_http_new(const char *log_prefix,
 	r->prefix = ctm_strdup(log_prefix ? log_prefix : "[core]");
 	r->method = ctm_strdup(method);
 	r->url = ctm_strdup(url);
-	if (!r->curl || !r->prefix || !r->method || !r->url) {
+	r->shown = redacted_copy(url);
+	if (!r->curl || !r->prefix || !r->method || !r->url || !r->shown) {
 		ctm_http_free(r);
 		return NULL;
 	}
@@ -201,6 +225,14 @@ int ctm_http_set_max_body(struct ctmon_http_req *r, size_t max)
 	if (!r)
 		return CTMON_EINVAL;
 	r->max_body = max;
+	return CTMON_OK;
+}
+
+int ctm_http_set_follow_redirects(struct ctmon_http_req *r, int max)
+{
+	if (!r || max < 0 || max > MAX_REDIRECTS)
+		return CTMON_EINVAL;
+	r->max_redirects = max;
 	return CTMON_OK;
 }
 
@@ -454,9 +486,9 @@ static int configure(struct ctmon_http_req *r)
 	SETOPT(CURLOPT_URL, r->url);
 	SETOPT(CURLOPT_NOSIGNAL, 1L);
 	SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
-	SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SETOPT(CURLOPT_FOLLOWLOCATION, 1L);
-	SETOPT(CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+	/* Redirects are followed here, hop by hop (follow_redirect), never
+	 * by libcurl. */
+	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
 	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
 	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
 	if (r->ca_file) {
@@ -497,7 +529,7 @@ static int configure(struct ctmon_http_req *r)
 	}
 	if (e != CURLE_OK) {
 		snprintf(r->error, sizeof r->error, "%s %s: libcurl refused an "
-			 "option: %s", r->method, r->url,
+			 "option: %s", r->method, r->shown,
 			 curl_easy_strerror(e));
 		return CTMON_EINTERNAL;
 	}
@@ -512,9 +544,12 @@ static int is_retryable_status(long s)
 	       s == 504;
 }
 
+/* A sink that says the body was bad may get a good one next time.  Any
+ * other code is local (CTMON_EIO: the store could not write, a full disk):
+ * downloading the same body again cannot fix it. */
 static int is_retryable_sink_rc(int rc)
 {
-	return rc == CTMON_EAGAIN || rc == CTMON_EIO || rc == CTMON_EFORMAT;
+	return rc == CTMON_EAGAIN || rc == CTMON_EFORMAT;
 }
 
 static const char *rc_name(int rc)
@@ -543,7 +578,7 @@ static void set_error(struct ctmon_http_req *r, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	snprintf(r->error, sizeof r->error, "%s %s: %s (attempt %d/%d)",
-		 r->method, r->url, what, r->attempts, r->max_attempts);
+		 r->method, r->shown, what, r->attempts, r->max_attempts);
 }
 
 static const char *curl_detail(const struct ctmon_http_req *r, CURLcode cc)
@@ -555,7 +590,7 @@ static const char *curl_detail(const struct ctmon_http_req *r, CURLcode cc)
 static int classify_failure(struct ctmon_http_req *r, CURLcode cc,
 			    int *retryable)
 {
-	long redirects = 0;
+	int redirects;
 
 	*retryable = 0;
 	if (r->oom || cc == CURLE_OUT_OF_MEMORY) {
@@ -590,13 +625,9 @@ static int classify_failure(struct ctmon_http_req *r, CURLcode cc,
 		set_error(r, "TLS verification failed: %s",
 			  curl_detail(r, cc));
 		return CTMON_EIO;
-	case CURLE_TOO_MANY_REDIRECTS:
-		set_error(r, "%s", curl_detail(r, cc));
-		return CTMON_EIO;
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
-		curl_easy_getinfo(r->curl, CURLINFO_REDIRECT_COUNT,
-				  &redirects);
+		redirects = r->hop_url != NULL;
 		set_error(r, "%s%s", redirects ? "redirect refused: " : "",
 			  curl_detail(r, cc));
 		/* A bad URL is the caller's; a bad redirect the server's. */
@@ -642,6 +673,170 @@ static int run_attempt(struct ctmon_http_req *r, int *retryable)
 	}
 	*retryable = is_retryable_status(r->status);
 	return CTMON_OK;
+}
+
+/* ---- redirects -------------------------------------------------------- */
+
+static int is_redirect_status(long s)
+{
+	return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+}
+
+struct origin {
+	char *scheme;
+	char *host;
+	char *port;
+};
+
+static void origin_free(struct origin *o)
+{
+	curl_free(o->scheme);
+	curl_free(o->host);
+	curl_free(o->port);
+	memset(o, 0, sizeof *o);
+}
+
+/* Scheme, host and port (default filled in) of an absolute URL. */
+static int origin_of(const char *url, struct origin *o)
+{
+	CURLU *u = curl_url();
+	int ok;
+
+	memset(o, 0, sizeof *o);
+	if (!u || !url)
+		ok = 0;
+	else
+		ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		     curl_url_get(u, CURLUPART_SCHEME, &o->scheme, 0) ==
+			     CURLUE_OK &&
+		     curl_url_get(u, CURLUPART_HOST, &o->host, 0) ==
+			     CURLUE_OK &&
+		     curl_url_get(u, CURLUPART_PORT, &o->port,
+				  CURLU_DEFAULT_PORT) == CURLUE_OK;
+	curl_url_cleanup(u);
+	if (!ok)
+		origin_free(o);
+	return ok ? 0 : -1;
+}
+
+static int same_origin(const struct origin *a, const struct origin *b)
+{
+	return strcasecmp(a->scheme, b->scheme) == 0 &&
+	       strcasecmp(a->host, b->host) == 0 &&
+	       strcmp(a->port, b->port) == 0;
+}
+
+static int is_http_scheme(const char *s)
+{
+	return strcasecmp(s, "http") == 0 || strcasecmp(s, "https") == 0;
+}
+
+/* Why the redirect to `to` must not be followed, or NULL. */
+static const char *redirect_refusal(const struct ctmon_http_req *r, int hops,
+				    const struct origin *from,
+				    const struct origin *to, int *rc)
+{
+	*rc = CTMON_EPERMANENT;
+	if (r->max_redirects == 0)
+		return "this request does not follow redirects";
+	/* A POST redirected by 301/302/303 would become a bodiless GET that
+	 * "succeeds"; a 307/308 would carry the body elsewhere. */
+	if (r->has_body ||
+	    (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0))
+		return "only GET and HEAD requests follow redirects";
+	if (!from->scheme || !to->scheme || !is_http_scheme(to->scheme))
+		return "the target is not an http or https URL";
+	if (strcasecmp(from->scheme, "https") == 0 &&
+	    strcasecmp(to->scheme, "http") == 0)
+		return "https to http would continue in clear text";
+	if (hops >= r->max_redirects) {
+		*rc = CTMON_EIO;
+		return "too many redirects";
+	}
+	return NULL;
+}
+
+/* Points the handle at the 3xx's target if the rules allow it; the
+ * request's own headers (API keys, tokens) never reach another origin. */
+static int follow_redirect(struct ctmon_http_req *r, const char *target,
+			   int *hops)
+{
+	struct origin from, to;
+	char shown[SHOWN_MAX + 1], *copy = NULL;
+	const char *why;
+	int rc = CTMON_OK;
+
+	ctm_http_redact_url(target, shown, sizeof shown);
+	origin_of(r->hop_url ? r->hop_url : r->url, &from);
+	origin_of(target, &to);
+	why = redirect_refusal(r, *hops, &from, &to, &rc);
+	if (why) {
+		set_error(r, "HTTP %ld redirect to %s refused: %s", r->status,
+			  shown, why);
+		goto out;
+	}
+	rc = CTMON_OK;
+	if (!same_origin(&from, &to) && r->req_headers && !r->headers_dropped) {
+		ctm_log(CTMON_LOG_INFO, r->prefix,
+			"%s %s: redirected to another origin (%s); the "
+			"request's own headers are not sent there",
+			r->method, r->shown, shown);
+		r->headers_dropped = 1;
+		if (curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER,
+				     (struct curl_slist *)NULL) != CURLE_OK)
+			rc = CTMON_EINTERNAL;
+	}
+	copy = rc == CTMON_OK ? ctm_strdup(target) : NULL;
+	if (rc == CTMON_OK && !copy)
+		rc = CTMON_ENOMEM;
+	if (rc == CTMON_OK &&
+	    curl_easy_setopt(r->curl, CURLOPT_URL, copy) != CURLE_OK)
+		rc = CTMON_EINTERNAL;
+	if (rc != CTMON_OK) {
+		free(copy);
+		set_error(r, "cannot follow the redirect to %s", shown);
+		goto out;
+	}
+	free(r->hop_url);
+	r->hop_url = copy;
+	(*hops)++;
+	ctm_log(CTMON_LOG_DEBUG, r->prefix, "%s %s: following HTTP %ld to %s",
+		r->method, r->shown, r->status, shown);
+out:
+	origin_free(&from);
+	origin_free(&to);
+	return rc;
+}
+
+/* One attempt, with the redirects it is allowed to follow. */
+static int run_followed(struct ctmon_http_req *r, int *retryable)
+{
+	int hops = 0, rc;
+
+	free(r->hop_url);
+	r->hop_url = NULL;
+	r->headers_dropped = 0;
+	if (curl_easy_setopt(r->curl, CURLOPT_URL, r->url) != CURLE_OK ||
+	    curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, r->req_headers) !=
+		    CURLE_OK) {
+		*retryable = 0;
+		set_error(r, "libcurl refused the URL");
+		return CTMON_EINTERNAL;
+	}
+	for (;;) {
+		char *target = NULL;
+
+		rc = run_attempt(r, retryable);
+		if (rc != CTMON_OK || !is_redirect_status(r->status))
+			return rc;
+		curl_easy_getinfo(r->curl, CURLINFO_REDIRECT_URL, &target);
+		if (!target)
+			return rc; /* a 3xx without Location: the caller's */
+		*retryable = 0;
+		rc = follow_redirect(r, target, &hops);
+		if (rc != CTMON_OK)
+			return rc;
+	}
 }
 
 /* ---- retries ---------------------------------------------------------- */
@@ -707,14 +902,14 @@ int ctm_http_perform(struct ctmon_http_req *r)
 		int64_t delay;
 
 		r->attempts++;
-		rc = run_attempt(r, &retryable);
+		rc = run_followed(r, &retryable);
 		if (!retryable || r->attempts >= r->max_attempts)
 			return rc;
 		delay = retry_delay_ms(r);
 		if (rc == CTMON_OK)
 			ctm_log(CTMON_LOG_WARN, r->prefix,
 				"%s %s: HTTP %ld (attempt %d/%d), retrying "
-				"in %lld ms", r->method, r->url, r->status,
+				"in %lld ms", r->method, r->shown, r->status,
 				r->attempts, r->max_attempts,
 				(long long)delay);
 		else
@@ -776,5 +971,7 @@ void ctm_http_free(struct ctmon_http_req *r)
 	free(r->prefix);
 	free(r->method);
 	free(r->url);
+	free(r->shown);
+	free(r->hop_url);
 	free(r);
 }

@@ -1,6 +1,7 @@
 /* http.h - HTTP for plugins through libcurl: TLS verification always on,
  * retries with exponential backoff, jitter and Retry-After, streamed or
- * buffered bodies, and process-wide token-bucket rate limits. */
+ * buffered bodies, redirects only where asked for, URLs redacted in every
+ * log line, and process-wide token-bucket rate limits. */
 #ifndef CTM_HTTP_H
 #define CTM_HTTP_H
 
@@ -30,6 +31,7 @@ int ctm_http_set_retry(struct ctmon_http_req *r, int attempts,
 		       int64_t base_ms, int64_t max_ms);
 int ctm_http_set_max_body(struct ctmon_http_req *r, size_t max);
 int ctm_http_set_ca_file(struct ctmon_http_req *r, const char *path);
+int ctm_http_set_follow_redirects(struct ctmon_http_req *r, int max);
 int ctm_http_set_sink(struct ctmon_http_req *r,
 		      const struct ctmon_http_sink *sink);
 int ctm_http_perform(struct ctmon_http_req *r);
@@ -39,6 +41,11 @@ const char *ctm_http_body(const struct ctmon_http_req *r, size_t *len);
 const char *ctm_http_error(const struct ctmon_http_req *r);
 int ctm_http_attempts(const struct ctmon_http_req *r);
 void ctm_http_free(struct ctmon_http_req *r);
+
+/* The URL as logs and error texts may show it: scheme, host and port, the
+ * path up to the first segment that may be a secret ("/..." from there),
+ * "?..." for a query; never user info.  Always NUL-terminates out. */
+void ctm_http_redact_url(const char *url, char *out, size_t outlen);
 
 /* Process-wide named token bucket (thread-safe). */
 int ctm_rate_limit(const char *name, double per_minute, int burst);

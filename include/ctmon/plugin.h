@@ -35,7 +35,7 @@ extern "C" {
 
 /* ABI version, independent of the product version.  Since ABI 1.0. */
 #define CTMON_PLUGIN_ABI_MAJOR 1
-#define CTMON_PLUGIN_ABI_MINOR 1
+#define CTMON_PLUGIN_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define CTMON_EXPORT __attribute__((visibility("default")))
@@ -222,8 +222,11 @@ struct ctmon_watch_entry {
  * of every attempt that got a 2xx status (so a retry starts over);
  * data() receives the body as it arrives; end() (optional) once the whole
  * body arrived, so the sink can say it was incomplete.  Returning an error
- * from any of them aborts the attempt: CTMON_EAGAIN/EIO/EFORMAT are
- * retried by the core's policy, other codes are not.  Since ABI 1.0.
+ * from any of them aborts the attempt: CTMON_EAGAIN/EFORMAT (the body
+ * was bad) are retried by the core's policy, other codes are not.  Since
+ * ABI 1.2 that includes CTMON_EIO, which a sink returns for a local
+ * failure (the store cannot write, a full disk) that downloading the body
+ * again cannot fix; before, it was retried.  Since ABI 1.0.
  */
 struct ctmon_http_sink {
 	size_t size;
@@ -444,6 +447,16 @@ struct ctmon_host_api {
 	 * deliver() or out of range.  Since ABI 1.1. */
 	int (*deliver_progress)(struct ctmon_host *h, size_t n);
 	int (*deliver_retry_after)(struct ctmon_host *h, int64_t seconds);
+
+	/* HTTP redirects.  By default none is followed: a 301/302/303/307/
+	 * 308 answer makes http_perform fail with CTMON_EPERMANENT and an
+	 * error naming the status and the (redacted) target; http_status
+	 * still reads it.  With max > 0 (at most 10) a GET or HEAD without a
+	 * body follows up to max redirects, but never from https to http,
+	 * and the headers set with http_set_header are not sent once the
+	 * redirect leaves the request's origin (scheme, host, port).  Other
+	 * methods never follow.  Since ABI 1.2. */
+	int (*http_set_follow_redirects)(struct ctmon_http_req *r, int max);
 };
 
 /* True when the host table has `member` (it may be older).  1.0 */

@@ -1,19 +1,23 @@
 /* fakehost_http.c - the host API's HTTP without a network: requests are
  * recorded and answered from canned responses, with ctmon's retry rules
  * (which statuses retry, Retry-After capped at max_ms, what a sink's error
- * means) but a deterministic backoff and no real sleeping, so a plugin's
- * error handling can be tested quickly and exactly. */
+ * means, which redirects are followed) but a deterministic backoff and no
+ * real sleeping, so a plugin's error handling can be tested quickly and
+ * exactly.  The fake links no libcurl, so core/http.c's rules are mirrored
+ * here, not shared: keep the two in step. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "fakehost_internal.h"
+#include "http_redact.h"
 #include "util.h"
 
 #define DEFAULT_MAX_BODY ((size_t)16 * 1024 * 1024)
 #define ERROR_BODY_MAX ((size_t)64 * 1024) /* non-2xx bodies in sink mode */
 #define MAX_ATTEMPTS 100
+#define MAX_REDIRECTS 10
 
 struct fh_response {
 	char *prefix;
@@ -35,6 +39,7 @@ struct ctmon_http_req {
 	struct fh_host *fh;
 	char *method;
 	char *url;
+	char shown[201];  /* url as logs may show it (http_redact.h) */
 	struct fh_vec req_headers;
 	char *req_body;
 	char *ca_file;
@@ -45,6 +50,9 @@ struct ctmon_http_req {
 	size_t max_body;
 	struct ctmon_http_sink sink;
 	int has_sink;
+	int max_redirects;  /* 0: a 3xx is an error, as in the core */
+	char *hop_url;      /* the redirect being followed */
+	int headers_dropped;
 	/* the latest attempt */
 	long status;
 	struct fh_vec headers;
@@ -172,7 +180,13 @@ static int copy_lines(struct fh_vec *dst, const struct fh_vec *src)
 	return 0;
 }
 
-/* Lock held. */
+static const char *current_url(const struct ctmon_http_req *r)
+{
+	return r->hop_url ? r->hop_url : r->url;
+}
+
+/* Lock held.  What went on the wire: the redirect's URL, and no request
+ * headers once a redirect left the origin. */
 static int record_request(struct fh_host *fh, const struct ctmon_http_req *r)
 {
 	struct fh_request *rec = calloc(1, sizeof *rec);
@@ -180,12 +194,13 @@ static int record_request(struct fh_host *fh, const struct ctmon_http_req *r)
 	if (!rec)
 		return CTMON_ENOMEM;
 	rec->method = strdup(r->method);
-	rec->url = strdup(r->url);
+	rec->url = strdup(current_url(r));
 	rec->body = strdup(r->req_body ? r->req_body : "");
 	rec->ca_file = r->ca_file ? strdup(r->ca_file) : NULL;
 	if (!rec->method || !rec->url || !rec->body ||
 	    (r->ca_file && !rec->ca_file) ||
-	    copy_lines(&rec->headers, &r->req_headers) != 0 ||
+	    (!r->headers_dropped &&
+	     copy_lines(&rec->headers, &r->req_headers) != 0) ||
 	    fh_vec_push(&fh->requests, rec) != 0) {
 		request_free(rec);
 		return CTMON_ENOMEM;
@@ -273,6 +288,7 @@ struct ctmon_http_req *fh_http_new(struct ctmon_host *h, const char *method,
 	r->fh = h->fh;
 	r->method = strdup(method);
 	r->url = strdup(url);
+	ctm_redact_url(url, r->shown, sizeof r->shown);
 	r->timeout_ms = 30000;
 	r->max_attempts = 1;
 	r->max_body = DEFAULT_MAX_BODY;
@@ -380,10 +396,18 @@ int fh_http_set_sink(struct ctmon_http_req *r,
 	return CTMON_OK;
 }
 
+int fh_http_set_follow_redirects(struct ctmon_http_req *r, int max)
+{
+	if (!r || max < 0 || max > MAX_REDIRECTS)
+		return CTMON_EINVAL;
+	r->max_redirects = max;
+	return CTMON_OK;
+}
+
 static void set_error(struct ctmon_http_req *r, int attempt, const char *what)
 {
 	snprintf(r->error, sizeof r->error, "%s %s: %s (attempt %d/%d)",
-		 r->method, r->url, what, attempt, r->max_attempts);
+		 r->method, r->shown, what, attempt, r->max_attempts);
 }
 
 static int is_retryable_status(long s)
@@ -456,6 +480,105 @@ static int buffer_body(struct ctmon_http_req *r, const char *body,
 	return CTMON_OK;
 }
 
+/* ---- redirects, by core/http.c's rules ------------------------------------ */
+
+static int is_redirect_status(long s)
+{
+	return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+}
+
+/* "scheme://host:port" of an absolute http(s) URL into out (lower-case,
+ * default port filled in); -1 when it is not one. */
+static int origin_of(const char *url, char *out, size_t outlen)
+{
+	const char *auth, *end, *at;
+	int https;
+	size_t n;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		https = 1;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		https = 0;
+	else
+		return -1;
+	auth = url + (https ? 8 : 7);
+	end = auth + strcspn(auth, "/?#");
+	for (at = end; at > auth && at[-1] != '@'; at--)
+		;
+	n = (size_t)snprintf(out, outlen, "%s://%.*s", https ? "https" : "http",
+			     (int)(end - at), at);
+	if (n >= outlen)
+		return -1;
+	for (size_t i = 0; out[i]; i++)
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	if (!memchr(at, ':', (size_t)(end - at)) &&
+	    snprintf(out + n, outlen - n, "%s", https ? ":443" : ":80") >=
+		    (int)(outlen - n))
+		return -1;
+	return 0;
+}
+
+/* The Location made absolute (an absolute path keeps the origin). */
+static char *resolve_location(const char *base, const char *loc)
+{
+	char origin[512];
+	size_t len;
+	char *out;
+
+	if (loc[0] != '/' || loc[1] == '/')
+		return strdup(loc);
+	if (origin_of(base, origin, sizeof origin) != 0)
+		return NULL;
+	len = strlen(origin) + strlen(loc) + 1;
+	out = malloc(len);
+	if (out)
+		snprintf(out, len, "%s%s", origin, loc);
+	return out;
+}
+
+/* Follows a canned 3xx if the rules allow; otherwise sets the error. */
+static int follow_redirect(struct ctmon_http_req *r, int attempt, int *hops)
+{
+	const char *loc = line_value(&r->headers, "Location");
+	char from[512], to[512], what[400], shown[201];
+	char *target = loc ? resolve_location(current_url(r), loc) : NULL;
+	const char *why = NULL;
+	int rc = CTMON_EPERMANENT;
+
+	if (loc && !target)
+		why = "the target is not an http or https URL";
+	else if (r->max_redirects == 0)
+		why = "this request does not follow redirects";
+	else if (r->req_body || (strcmp(r->method, "GET") != 0 &&
+				 strcmp(r->method, "HEAD") != 0))
+		why = "only GET and HEAD requests follow redirects";
+	else if (origin_of(current_url(r), from, sizeof from) != 0 ||
+		 origin_of(target, to, sizeof to) != 0)
+		why = "the target is not an http or https URL";
+	else if (strncmp(from, "https:", 6) == 0 &&
+		 strncmp(to, "http:", 5) == 0)
+		why = "https to http would continue in clear text";
+	else if (*hops >= r->max_redirects) {
+		why = "too many redirects";
+		rc = CTMON_EIO;
+	}
+	if (why) {
+		ctm_redact_url(target, shown, sizeof shown);
+		snprintf(what, sizeof what, "HTTP %ld redirect to %s "
+			 "refused: %s", r->status, shown, why);
+		set_error(r, attempt, what);
+		free(target);
+		return rc;
+	}
+	if (strcmp(from, to) != 0)
+		r->headers_dropped = 1;
+	free(r->hop_url);
+	r->hop_url = target;
+	(*hops)++;
+	return CTMON_OK;
+}
+
 /* One attempt: record it, find its answer, deliver the body. */
 static int run_attempt(struct ctmon_http_req *r, int attempt, int *retryable)
 {
@@ -472,7 +595,8 @@ static int run_attempt(struct ctmon_http_req *r, int attempt, int *retryable)
 
 	pthread_mutex_lock(&fh->lock);
 	rc = record_request(fh, r);
-	resp = rc == CTMON_OK ? take_response(fh, r->url, &detached) : NULL;
+	resp = rc == CTMON_OK ? take_response(fh, current_url(r), &detached)
+			      : NULL;
 	pthread_mutex_unlock(&fh->lock);
 	if (rc != CTMON_OK) {
 		set_error(r, attempt, "out of memory");
@@ -492,8 +616,9 @@ static int run_attempt(struct ctmon_http_req *r, int attempt, int *retryable)
 	} else if (r->has_sink && r->status >= 200 && r->status < 300) {
 		rc = feed_sink(r, resp);
 		if (rc != CTMON_OK) {
-			*retryable = rc == CTMON_EAGAIN || rc == CTMON_EIO ||
-				     rc == CTMON_EFORMAT;
+			/* EIO from a sink is local (a full disk): not
+			 * retried, as in the core. */
+			*retryable = rc == CTMON_EAGAIN || rc == CTMON_EFORMAT;
 			snprintf(what, sizeof what,
 				 "response body rejected by the sink: rc %d",
 				 rc);
@@ -532,8 +657,21 @@ int fh_http_perform(struct ctmon_http_req *r)
 		return CTMON_EINVAL;
 	for (int attempt = 1;; attempt++) {
 		int64_t delay;
+		int hops = 0;
 
-		rc = run_attempt(r, attempt, &retryable);
+		free(r->hop_url);
+		r->hop_url = NULL;
+		r->headers_dropped = 0;
+		for (;;) {
+			rc = run_attempt(r, attempt, &retryable);
+			if (rc != CTMON_OK || !is_redirect_status(r->status) ||
+			    !line_value(&r->headers, "Location"))
+				break;
+			retryable = 0;
+			rc = follow_redirect(r, attempt, &hops);
+			if (rc != CTMON_OK)
+				break;
+		}
 		if (!retryable || attempt >= r->max_attempts)
 			return rc;
 		delay = retry_delay_ms(r, attempt);
@@ -541,7 +679,7 @@ int fh_http_perform(struct ctmon_http_req *r)
 			fh_logf(r->fh, CTMON_LOG_WARN,
 				"%s %s: HTTP %ld (attempt %d/%d), retrying in "
 				"%lld ms",
-				r->method, r->url, r->status, attempt,
+				r->method, r->shown, r->status, attempt,
 				r->max_attempts, (long long)delay);
 		else
 			fh_logf(r->fh, CTMON_LOG_WARN,
@@ -582,6 +720,7 @@ void fh_http_free(struct ctmon_http_req *r)
 		return;
 	free(r->method);
 	free(r->url);
+	free(r->hop_url);
 	free(r->req_body);
 	free(r->ca_file);
 	fh_vec_free(&r->req_headers, free);

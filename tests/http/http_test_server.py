@@ -6,6 +6,7 @@ made by `openssl req -x509` at start-up, both on free ports, and writes
 "<http_port> <https_port>\n" to --port-file once ready.  Endpoints are
 chosen by path; every request carrying ?id=X is counted, and /stats?id=X
 reports the count so tests can see how many attempts reached the server.
+The certificate is copied to <port-file>.pem for tests that trust it.
 It exits on SIGTERM, and on its own when its parent process goes away.
 """
 
@@ -153,7 +154,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(302, b"moved", extra=[("Location", target),
                                                  ("X-Hop", str(hops))])
         elif name == "redirect-to":
-            self.send_body(302, b"moved",
+            code = int(query.get("code", ["302"])[0])
+            self.send_body(code, b"moved",
                            extra=[("Location", query["url"][0])])
         elif name == "chunked":
             self.send_chunked(int(query.get("chunks", ["20"])[0]),
@@ -243,6 +245,9 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="ctm-http-cert-") as tmp:
         cert, key = make_certificate(tmp)
+        with open(cert, "rb") as src, open(args.port_file + ".pem",
+                                           "wb") as dst:
+            dst.write(src.read())
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         plain = QuietServer(("127.0.0.1", 0), Handler)

@@ -126,9 +126,18 @@ void test_server_stop(struct test_server *s)
 		unlink(path);
 		snprintf(path, sizeof path, "%s/ports.tmp", s->dir);
 		unlink(path);
+		snprintf(path, sizeof path, "%s/ports.pem", s->dir);
+		unlink(path);
 		rmdir(s->dir);
 		s->dir[0] = '\0';
 	}
+}
+
+const char *test_server_cert(char *buf, size_t len,
+			     const struct test_server *s)
+{
+	snprintf(buf, len, "%s/ports.pem", s->dir);
+	return buf;
 }
 
 const char *test_url(char *buf, size_t len, const struct test_server *s,

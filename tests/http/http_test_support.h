@@ -26,6 +26,9 @@ void test_server_stop(struct test_server *s);
 /* "http://127.0.0.1:<port><path>" (https with tls != 0) into buf. */
 const char *test_url(char *buf, size_t len, const struct test_server *s,
 		     int tls, const char *path);
+/* The HTTPS port's self-signed certificate, for ctm_http_set_ca_file. */
+const char *test_server_cert(char *buf, size_t len,
+			     const struct test_server *s);
 /* A string unique in this process, for the server's ?id= counters. */
 const char *test_unique_id(char *buf, size_t len, const char *tag);
 /* Requests the server saw with ?id=<id>, and failed TLS handshakes so

@@ -1,6 +1,6 @@
 /* test_http_basic.c - the HTTP client against the local test server:
  * buffered bodies, status, response and request headers, methods,
- * redirects, the body cap and argument checks. */
+ * the body cap and argument checks (redirects: test_http_redirect.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -184,54 +184,6 @@ static void test_head_has_no_body(void **state)
 	ctm_http_free(r);
 }
 
-static void test_redirects_followed(void **state)
-{
-	struct ctmon_http_req *r = req("GET", "/redirect/3");
-
-	(void)state;
-	assert_int_equal(ctm_http_perform(r), CTMON_OK);
-	assert_int_equal(ctm_http_status(r), 200);
-	assert_string_equal(ctm_http_body(r, NULL), "{\"ok\": true}");
-	/* Headers are those of the final response only. */
-	assert_null(ctm_http_header(r, "X-Hop"));
-	assert_null(ctm_http_header(r, "Location"));
-	assert_string_equal(ctm_http_header(r, "X-Test"), "two");
-	ctm_http_free(r);
-}
-
-static void test_too_many_redirects(void **state)
-{
-	struct ctmon_http_req *r = req("GET", "/redirect/6");
-
-	(void)state;
-	assert_int_equal(ctm_http_perform(r), CTMON_EIO);
-	assert_non_null(strstr(ctm_http_error(r), "/redirect/6"));
-	ctm_http_free(r);
-
-	r = req("GET", "/redirect/5");
-	assert_int_equal(ctm_http_perform(r), CTMON_OK);
-	assert_int_equal(ctm_http_status(r), 200);
-	ctm_http_free(r);
-}
-
-static void test_redirect_to_other_scheme_refused(void **state)
-{
-	static const char *const targets[] = {
-		"/redirect-to?url=file:///etc/passwd",
-		"/redirect-to?url=ftp://127.0.0.1:9/x",
-	};
-
-	(void)state;
-	for (size_t i = 0; i < 2; i++) {
-		struct ctmon_http_req *r = req("GET", targets[i]);
-
-		assert_int_equal(ctm_http_perform(r), CTMON_EIO);
-		assert_non_null(strstr(ctm_http_error(r), "redirect refused"));
-		assert_null(strstr(ctm_http_body(r, NULL), "root:"));
-		ctm_http_free(r);
-	}
-}
-
 static void test_other_schemes_rejected(void **state)
 {
 	struct ctmon_http_req *r =
@@ -363,9 +315,6 @@ int main(void)
 		cmocka_unit_test(test_post_body_with_100_continue),
 		cmocka_unit_test(test_put_and_empty_post),
 		cmocka_unit_test(test_head_has_no_body),
-		cmocka_unit_test(test_redirects_followed),
-		cmocka_unit_test(test_too_many_redirects),
-		cmocka_unit_test(test_redirect_to_other_scheme_refused),
 		cmocka_unit_test(test_other_schemes_rejected),
 		cmocka_unit_test(test_body_cap),
 		cmocka_unit_test(test_default_body_cap_is_16_mib),

@@ -2,10 +2,12 @@
 (tests/servers/webhook_receiver.py): each format's payload from a real
 cycle, hostile certificate text, and outages - 500, 429 with Retry-After,
 timeouts, connection refused, TLS, permanent errors, a batch failing half
-way - each ending with every alert delivered exactly once."""
+way - each ending with every alert delivered exactly once; redirects never
+followed; the secret URL never in the log; a stable Idempotency-Key."""
 import json
 import os
 import unittest
+import urllib.parse
 
 from notif_case import T0, NotifierCase, hostile_rows, plain_rows
 from harness import WebhookReceiver, make_tls_cert
@@ -54,6 +56,15 @@ class Formats(NotifierCase):
         self.assertTrue(got[0]["utf8"])
         self.assertIsNotNone(got[0]["json"], got[0]["body"][:300])
         self.assertEqual(self.statuses(), {"delivered": len(self.alerts())})
+        # Every format carries each alert's identity: its id and key
+        # (plain keys here; hostile text is escaped for the platform).
+        self.assertRegex(got[0]["headers"].get("Idempotency-Key", ""),
+                         r"^ctmon-\d+-\d+-[0-9a-f]{16}$")
+        text = json.dumps(got[0]["json"])
+        for aid, (_, _, domain, key) in self.alerts().items():
+            self.assertIn("%d" % aid, got[0]["body"])
+            if domain != "evil.example.com":
+                self.assertIn(json.dumps(key)[1:-1], text, fmt)
         return got[0]["json"], got[0]["body"]
 
     def hostile_id(self):
@@ -188,18 +199,19 @@ class Outages(NotifierCase):
         self.assertEqual(len(self.receiver.requests()), 2)
 
     def test_retry_after_is_honoured(self):
-        cfg = self.config(webhook(self.receiver.url, retries=3))
+        cfg = self.config(webhook(self.receiver.url, retries=3,
+                                  extra="max_backoff_ms = 100;"))
         self.receiver.ctl("fault=429&retry_after=120&count=100")
         p = self.cycle(cfg, T0)
         self.assertEqual(p.returncode, 1)
-        # Longer than the notifier waits in a call: left to the outbox,
-        # which waits exactly that long.
-        self.assertEqual(len(self.receiver.requests()), 1)
+        # Longer than the notifier waits in a call: the host's retries
+        # wait max_backoff_ms, then the outbox waits exactly that long.
+        self.assertEqual(len(self.receiver.requests()), 3)
         self.assertEqual({r[4] for r in self.outbox()}, {T0 + 120})
         self.receiver.stop()
         self.receiver.start()
         self.cycle(cfg, T0 + 119, check=0)
-        self.assertEqual(len(self.receiver.requests()), 1)
+        self.assertEqual(len(self.receiver.requests()), 3)
         self.cycle(cfg, T0 + 120, check=0)
         self.assert_each_delivered_once()
 
@@ -255,6 +267,82 @@ class Outages(NotifierCase):
         h = self.receiver.delivered()[0]["headers"]
         self.assertEqual(h["Authorization"], "Bearer tok-42")
         self.assertEqual(h["X-Tenant"], "blue")
+
+
+    def test_retried_request_leaves_no_secret_in_stderr(self):
+        url = self.receiver.url + "?token=QUERYSECRET"
+        cfg = self.config(webhook(url, retries=3,
+                                  extra="backoff_ms = 10;"))
+        self.receiver.ctl("fault=500&count=2")
+        p = self.cycle(cfg, T0, check=0)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.receiver.requests()), 3)
+        self.assertIn("retrying", p.stderr)
+        self.assertIn("/services/...", p.stderr)
+        for part in ("SECRETTOKEN", "QUERYSECRET", "T0/B0"):
+            self.assertNotIn(part, p.stderr)
+        self.assert_each_delivered_once()
+
+    def test_resend_carries_the_same_idempotency_key(self):
+        cfg = self.config(webhook(self.receiver.url))
+        self.receiver.ctl("fault=500&count=1")
+        self.cycle(cfg, T0, check=1)
+        self.receiver.stop()
+        self.receiver.start()
+        self.cycle(cfg, T0 + 31, check=0)
+        self.assert_each_delivered_once()
+        first, resent = self.receiver.requests()
+        self.assertEqual((first["status"], resent["status"]), (500, 200))
+        key = first["headers"].get("Idempotency-Key", "")
+        self.assertRegex(key, r"^ctmon-\d+-3-[0-9a-f]{16}$")
+        self.assertEqual(resent["headers"].get("Idempotency-Key"), key)
+
+
+class Redirects(NotifierCase):
+    """A webhook POST never follows a redirect: not to another port with
+    the API key and body, and not as a bodiless GET that answers 200."""
+    rows = plain_rows(2)
+
+    def setUp(self):
+        super().setUp()
+        self.receiver = WebhookReceiver(self.tmp)
+        os.makedirs(os.path.join(self.tmp, "other"))
+        self.other = WebhookReceiver(os.path.join(self.tmp, "other"))
+
+    def tearDown(self):
+        self.receiver.stop()
+        self.other.stop()
+        super().tearDown()
+
+    def redirect(self, code, to):
+        self.receiver.ctl("fault=redirect&code=%d&to=%s"
+                          % (code, urllib.parse.quote(to, safe="")))
+
+    def assert_not_delivered(self, p, code):
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(self.statuses(), {"failed": 2})
+        reason = self.outbox()[0][5]
+        self.assertIn("HTTP %d redirect to" % code, reason)
+        self.assertIn("refused", reason)
+        self.assertNotIn("SECRETTOKEN", p.stderr + reason)
+
+    def test_307_to_another_port_not_followed(self):
+        cfg = self.config(webhook(
+            self.receiver.url,
+            extra='headers = [ "X-Api-Key: key-SECRET-42" ];'))
+        self.redirect(307, self.other.url)
+        p = self.cycle(cfg, T0, check=1)
+        self.assertEqual(len(self.receiver.requests()), 1)
+        self.assertEqual(self.other.requests(), [])
+        self.assert_not_delivered(p, 307)
+        self.assertNotIn("key-SECRET-42", p.stderr)
+
+    def test_302_is_not_a_delivery(self):
+        cfg = self.config(webhook(self.receiver.url))
+        self.redirect(302, "/landing")
+        p = self.cycle(cfg, T0, check=1)
+        self.assertEqual(len(self.receiver.requests()), 1)
+        self.assert_not_delivered(p, 302)
 
 
 class SplitBatches(NotifierCase):

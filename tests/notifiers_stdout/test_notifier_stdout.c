@@ -342,6 +342,49 @@ static void test_jsonl(void **unused)
 	fh_free(st);
 }
 
+/* Bytes from a source that are not UTF-8 (a certificate's raw name)
+ * must not reach a jsonl line raw: each becomes U+FFFD. */
+static void test_jsonl_invalid_utf8(void **unused)
+{
+	static const char j1[] =
+		"{\"id\":1,\"type\":\"wildcard\",\"domain\":\"example.com\","
+		"\"details\":{\"names\":[\"bad\xff\xc3(.example.com\"]}}";
+	struct ctmon_alert a[2];
+	struct json_object *o, *v;
+	struct captured c;
+	char *nl;
+	struct fh_host *st = load("format = \"jsonl\";");
+
+	(void)unused;
+	a[0] = alert(1, "wildcard", CTMON_SEV_HIGH, "example.com", NULL, j1);
+	/* Built from the fields: the key holds the raw bytes. */
+	a[1] = alert(2, "short_lived", CTMON_SEV_MEDIUM, "ex\xe2\x82.com",
+		     "{\"cn\":\"x\xc0\xafy\"}", NULL);
+	c = deliver(st, a, 2, NULL);
+	assert_int_equal(c.rc, CTMON_OK);
+	assert_int_equal(count_char(c.out, '\n'), 2);
+	assert_null(strchr(c.out, '\xff'));
+	assert_null(strstr(c.out, "\xc0\xaf"));
+	nl = strchr(c.out, '\n');
+	*nl = '\0';
+	o = json_tokener_parse(c.out);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "details", &v));
+	assert_true(json_object_object_get_ex(v, "names", &v));
+	assert_string_equal(
+		json_object_get_string(json_object_array_get_idx(v, 0)),
+		"bad\xef\xbf\xbd\xef\xbf\xbd(.example.com");
+	json_object_put(o);
+	*strchr(nl + 1, '\n') = '\0';
+	o = json_tokener_parse(nl + 1);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "domain", &v));
+	assert_non_null(strstr(json_object_get_string(v), "\xef\xbf\xbd"));
+	json_object_put(o);
+	captured_free(&c);
+	fh_free(st);
+}
+
 static void test_stream_stderr(void **unused)
 {
 	struct ctmon_alert a;
@@ -433,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_text_lines),
 		cmocka_unit_test(test_text_neutralises_hostile_names),
 		cmocka_unit_test(test_jsonl),
+		cmocka_unit_test(test_jsonl_invalid_utf8),
 		cmocka_unit_test(test_stream_stderr),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_write_error),

@@ -30,6 +30,8 @@ CONTROL (not recorded)
           timeout    sleep delay= seconds (default 5), then answer 200
                      (the client has given up by then: not a delivery)
           status     HTTP code= (default 400) with body "invalid_payload"
+          redirect   HTTP code= (use 301/302/303/307/308) with
+                     Location: to= (a redirected POST is not a delivery)
           pass       the normal answer (to fail only a later request)
   GET /_log     JSON list of requests: path, headers, body (text), json
                 (parsed body or null), status answered, fault, time
@@ -99,9 +101,10 @@ class Handler(BaseHTTPRequestHandler):
                      "count": int(q.get("count", "1")),
                      "retry_after": q.get("retry_after", "1"),
                      "delay": float(q.get("delay", "5")),
-                     "code": int(q.get("code", "400"))}
+                     "code": int(q.get("code", "400")),
+                     "to": q.get("to", "/")}
             if fault["name"] not in ("500", "429", "timeout", "status",
-                                     "pass"):
+                                     "redirect", "pass"):
                 self.answer(400, b"unknown fault")
                 return
             with st.lock:
@@ -146,6 +149,10 @@ class Handler(BaseHTTPRequestHandler):
             if fault["retry_after"] != "none":
                 hdrs.append(("Retry-After", fault["retry_after"]))
             self.answer(429, b"rate limited", hdrs)
+        elif fault and fault["name"] == "redirect":
+            entry["status"] = fault["code"]
+            st.record(entry)
+            self.answer(fault["code"], b"moved", [("Location", fault["to"])])
         elif fault and fault["name"] == "status":
             entry["status"] = fault["code"]
             st.record(entry)

@@ -9,6 +9,9 @@
 #include <json-c/json.h>
 
 #include "ctmon/plugin.h"
+#include "nbuf.h"
+#include "njson.h"
+#include "ntext.h"
 #include "stdout_internal.h"
 
 enum stdout_format { FORMAT_TEXT, FORMAT_JSONL };
@@ -91,16 +94,28 @@ static void stdout_destroy(void *state)
 	free(state);
 }
 
-/* The alert as one JSON line when the core gave no `json` member. */
-static void put_built_json(struct outbuf *b, const struct ctmon_alert *a)
+static int is_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : nt_utf8_decode(p, &cp);
+		if (!n)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/* The alert as a JSON object when the core gave no `json` member. */
+static struct json_object *build_json(const struct ctmon_alert *a)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *details = NULL;
 
-	if (!o) {
-		b->oom = 1;
-		return;
-	}
+	if (!o)
+		return NULL;
 	if (a->details_json)
 		details = json_tokener_parse(a->details_json);
 	json_object_object_add(o, "id", json_object_new_int64(a->id));
@@ -119,10 +134,7 @@ static void put_built_json(struct outbuf *b, const struct ctmon_alert *a)
 			       json_object_new_boolean(a->baseline != 0));
 	json_object_object_add(o, "details",
 			       details ? details : json_object_new_object());
-	outbuf_puts(b, json_object_to_json_string_ext(
-			       o, JSON_C_TO_STRING_PLAIN |
-					  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	return o;
 }
 
 /* Newlines inside a JSON text can only be whitespace between tokens (raw
@@ -131,11 +143,32 @@ static void put_built_json(struct outbuf *b, const struct ctmon_alert *a)
 static void put_json_line(struct outbuf *b, const struct ctmon_alert *a)
 {
 	size_t start = b->len;
+	struct json_object *o = NULL;
+	struct nbuf t = {0};
 
-	if (a->json)
+	/* The core's text as is when it is UTF-8; otherwise (json-c passes
+	 * a source's bytes through unchecked) written again by nj_value,
+	 * where text that is not UTF-8 becomes U+FFFD: every line is JSON. */
+	if (a->json && is_utf8(a->json)) {
 		outbuf_puts(b, a->json);
+		goto newlines;
+	}
+	if (a->json)
+		o = json_tokener_parse(a->json);
+	if (!o)
+		o = build_json(a);
+	if (!o) {
+		b->oom = 1;
+		return;
+	}
+	nj_value(&t, o);
+	json_object_put(o);
+	if (t.oom)
+		b->oom = 1;
 	else
-		put_built_json(b, a);
+		outbuf_puts(b, nb_str(&t));
+	nb_free(&t);
+newlines:
 	if (b->oom)
 		return;
 	for (size_t i = start; i < b->len; i++)

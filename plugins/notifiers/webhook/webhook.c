@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "webhook.h"
 
@@ -28,8 +27,8 @@ static const struct ctmon_option webhook_options[] = {
 	{"backoff_ms", CTMON_OPT_INT, "1000", 0,
 	 "first delay between attempts, doubled each time"},
 	{"max_backoff_ms", CTMON_OPT_INT, "10000", 0,
-	 "longest wait within a delivery; a longer Retry-After is left to "
-	 "the outbox"},
+	 "longest wait between attempts within a delivery (a Retry-After is "
+	 "capped to it; the outbox then honours the full wait)"},
 	{"ca_file", CTMON_OPT_STRING, NULL, 0,
 	 "PEM file of CA certificates to trust instead of the system's "
 	 "(verification stays on)"},
@@ -194,8 +193,6 @@ static int webhook_create(struct ctmon_host *host,
 	st->api = api;
 	st->backoff_ms = 1000;
 	st->max_backoff_ms = 10000;
-	st->rng = (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)st << 16) ^
-		  0x9e3779b97f4a7c15u;
 	rc = read_url(st, config);
 	if (rc == CTMON_OK)
 		rc = read_format(st, config);
@@ -248,6 +245,7 @@ static int webhook_deliver(void *state, const struct ctmon_alert *const *a,
 	int rc = CTMON_OK;
 
 	while (sent < n) {
+		char idem[WH_IDEM_KEY_MAX];
 		size_t used = 0;
 
 		nb_reset(&body);
@@ -258,7 +256,8 @@ static int webhook_deliver(void *state, const struct ctmon_alert *const *a,
 			rc = CTMON_ENOMEM;
 			break;
 		}
-		rc = wh_post(st, &body, &retry_after);
+		wh_idempotency_key(a + sent, used, idem, sizeof idem);
+		rc = wh_post(st, &body, idem, &retry_after);
 		if (rc != CTMON_OK)
 			break;
 		sent += used;

@@ -22,7 +22,6 @@ struct wh_state {
 	int64_t backoff_ms;
 	int64_t max_backoff_ms;
 	const char *ca_file;
-	uint64_t rng;
 	char err[600];      /* the current delivery's error text */
 };
 
@@ -54,12 +53,18 @@ char *wh_url_redact(const char *url);
 int wh_header_add(char ***list, const char *line, char *err, size_t errlen);
 void wh_headers_free(char **list);
 
-/* webhook_http.c: POSTs one message with in-call retries.  On failure
- * sets the error text (without the URL's secret path) and *retry_after
- * (seconds the server asked for, or -1).  Returns CTMON_OK, a retryable
- * rc (EAGAIN, EIO, ETIMEDOUT, ESTOPPED) or CTMON_EPERMANENT. */
+/* webhook_http.c: POSTs one message with the host's retries, carrying
+ * `Idempotency-Key: <idem_key>`.  On failure sets the error text (the
+ * URL redacted) and *retry_after (seconds the server asked for, or -1).
+ * Returns CTMON_OK, a retryable rc (EAGAIN, EIO, ETIMEDOUT, ESTOPPED) or
+ * CTMON_EPERMANENT (4xx, or a redirect: never followed). */
 int wh_post(struct wh_state *st, const struct nbuf *body,
-	    int64_t *retry_after);
+	    const char *idem_key, int64_t *retry_after);
+/* The message's identity, the same on every resend of the same alerts:
+ * "ctmon-<first alert id>-<count>-<hash of ids, types, domains, keys>". */
+#define WH_IDEM_KEY_MAX 64
+void wh_idempotency_key(const struct ctmon_alert *const *a, size_t n,
+			char *out, size_t outlen);
 /* Retry-After's value in seconds (delta or IMF-fixdate), -1 if bad. */
 int64_t wh_parse_retry_after(const char *v, int64_t now);
 

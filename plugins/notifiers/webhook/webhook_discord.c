@@ -79,6 +79,8 @@ static size_t put_embed(struct nbuf *out, const struct ctmon_alert *a)
 	put_field(out, "Details", &t, 0, &chars);
 	wh_put_links(&t, &v, WH_LINK_MARKDOWN);
 	put_field(out, "crt.sh", &t, 0, &chars);
+	nt_put(&t, a->key, WH_MAX_VALUE, NT_MARKDOWN);
+	put_field(out, "Key", &t, 0, &chars);
 	nb_puts(out, "]}");
 	if (t.oom)
 		out->oom = 1;

@@ -1,7 +1,9 @@
-/* webhook_http.c - one POST of one message, through the host's HTTP (TLS
- * verification always on).  The notifier retries here itself rather
- * than through the host's retry policy: the host logs the URL on each
- * retry, and a webhook URL is a secret. */
+/* webhook_http.c - one POST of one message, through the host's HTTP: TLS
+ * verification always on, the host's retry policy (which redacts the
+ * URL, a secret, in its log lines), and no redirect ever followed (a
+ * redirected POST would lose its body or carry it and the headers to
+ * another origin). */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,14 +83,6 @@ int64_t wh_parse_retry_after(const char *v, int64_t now)
 	return when > now ? when - now : 0;
 }
 
-static uint64_t next_random(struct wh_state *st)
-{
-	st->rng ^= st->rng << 13;
-	st->rng ^= st->rng >> 7;
-	st->rng ^= st->rng << 17;
-	return st->rng;
-}
-
 static void wh_err(struct wh_state *st, const char *fmt, ...)
 	CTMON_PRINTF(2, 3);
 
@@ -101,138 +95,126 @@ static void wh_err(struct wh_state *st, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The host's error text with the URL replaced by its redacted form. */
-static void error_without_url(struct wh_state *st, const char *text)
+/* FNV-1a, 64 bits: stable across processes and versions, which is all an
+ * idempotency key needs (it is not a secret and not a defence). */
+static uint64_t fnv1a(uint64_t h, const char *s)
 {
-	const char *at = strstr(text, st->url);
-	size_t o;
-
-	if (!at) {
-		wh_err(st, "%.500s", text);
-		return;
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3u;
 	}
-	o = (size_t)(at - text);
-	if (o > 200)
-		o = 200;
-	wh_err(st, "%.*s%s%.300s", (int)o, text, st->url_shown,
-	       at + strlen(st->url));
+	h ^= 0xff; /* field separator: "ab","c" differs from "a","bc" */
+	h *= 0x100000001b3u;
+	return h;
 }
 
-enum outcome { SENT, RETRY, PERMANENT };
+void wh_idempotency_key(const struct ctmon_alert *const *a, size_t n,
+			char *out, size_t outlen)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	char id[32];
 
-/* One attempt: the request, and what its answer means for delivery. */
-static enum outcome attempt(struct wh_state *st, const struct nbuf *body,
-			    int *rc, int64_t *retry_after)
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%lld", (long long)a[i]->id);
+		h = fnv1a(h, id);
+		h = fnv1a(h, a[i]->type);
+		h = fnv1a(h, a[i]->domain);
+		h = fnv1a(h, a[i]->key);
+	}
+	snprintf(out, outlen, "ctmon-%lld-%zu-%016" PRIx64,
+		 n ? (long long)a[0]->id : 0LL, n, h);
+}
+
+static int prepare(struct wh_state *st, struct ctmon_http_req *r,
+		   const struct nbuf *body, const char *idem_key)
 {
 	const struct ctmon_host_api *api = st->api;
-	struct ctmon_http_req *r = api->http_new(st->host, "POST", st->url);
-	enum outcome out = RETRY;
-	long status;
+	char line[128];
+	int rc;
 
-	*retry_after = -1;
-	if (!r) {
-		*rc = CTMON_ENOMEM;
-		wh_err(st, "out of memory");
-		return RETRY;
-	}
-	*rc = api->http_set_header(r, "Content-Type: application/json");
-	for (size_t i = 0; *rc == CTMON_OK && st->headers && st->headers[i];
+	snprintf(line, sizeof line, "Idempotency-Key: %s", idem_key);
+	rc = api->http_set_header(r, "Content-Type: application/json");
+	if (rc == CTMON_OK)
+		rc = api->http_set_header(r, line);
+	for (size_t i = 0; rc == CTMON_OK && st->headers && st->headers[i];
 	     i++)
-		*rc = api->http_set_header(r, st->headers[i]);
-	if (*rc == CTMON_OK)
-		*rc = api->http_set_body(r, nb_str(body), body->len);
-	if (*rc == CTMON_OK)
-		*rc = api->http_set_sink(r, &discard_sink);
-	if (*rc == CTMON_OK && st->ca_file)
-		*rc = api->http_set_ca_file(r, st->ca_file);
-	if (*rc != CTMON_OK) {
-		wh_err(st, "preparing the request failed (%d)", *rc);
-		goto out;
-	}
-	*rc = api->http_perform(r);
-	if (*rc != CTMON_OK) {
-		/* Connection refused, timeout, TLS: worth another try. */
-		error_without_url(st, api->http_error(r));
-		if (*rc != CTMON_ESTOPPED && *rc != CTMON_ENOMEM &&
-		    *rc != CTMON_ETIMEDOUT && *rc != CTMON_EAGAIN)
-			*rc = CTMON_EIO;
-		goto out;
-	}
-	status = api->http_status(r);
-	if (status >= 200 && status < 300) {
-		out = SENT;
-		goto out;
-	}
-	{
-		size_t len = 0;
-		const char *text = api->http_body(r, &len);
-		char shown[201];
+		rc = api->http_set_header(r, st->headers[i]);
+	if (rc == CTMON_OK)
+		rc = api->http_set_body(r, nb_str(body), body->len);
+	if (rc == CTMON_OK)
+		rc = api->http_set_sink(r, &discard_sink);
+	if (rc == CTMON_OK && st->ca_file)
+		rc = api->http_set_ca_file(r, st->ca_file);
+	if (rc == CTMON_OK)
+		rc = api->http_set_retry(r, st->attempts, st->backoff_ms,
+					 st->max_backoff_ms);
+	return rc;
+}
 
-		nt_ascii_safe(text, len, shown, sizeof shown);
-		wh_err(st, "%s answered HTTP %ld%s%s", st->url_shown, status,
-		       shown[0] ? ": " : "", shown);
-	}
+/* What the final answer means for delivery. */
+static int judge_status(struct wh_state *st, struct ctmon_http_req *r,
+			int64_t *retry_after)
+{
+	const struct ctmon_host_api *api = st->api;
+	long status = api->http_status(r);
+	size_t len = 0;
+	const char *text;
+	char shown[201];
+
+	if (status >= 200 && status < 300)
+		return CTMON_OK;
+	text = api->http_body(r, &len);
+	nt_ascii_safe(text, len, shown, sizeof shown);
+	wh_err(st, "%s answered HTTP %ld%s%s", st->url_shown, status,
+	       shown[0] ? ": " : "", shown);
 	if (status == 408 || status == 429 || status >= 500) {
-		*rc = CTMON_EAGAIN;
 		*retry_after = wh_parse_retry_after(
 			api->http_header(r, "Retry-After"), api->now(st->host));
-	} else if (status >= 400) {
-		/* The request itself is wrong (bad token, removed channel,
-		 * rejected payload): sending it again cannot help. */
-		*rc = CTMON_EPERMANENT;
-		out = PERMANENT;
-	} else {
-		*rc = CTMON_EIO;
+		return CTMON_EAGAIN;
 	}
-out:
-	api->http_free(r);
-	return out;
+	/* The request itself is wrong (bad token, removed channel, rejected
+	 * payload): sending it again cannot help. */
+	if (status >= 400)
+		return CTMON_EPERMANENT;
+	return CTMON_EIO;
 }
 
 int wh_post(struct wh_state *st, const struct nbuf *body,
-	    int64_t *retry_after)
+	    const char *idem_key, int64_t *retry_after)
 {
-	int rc = CTMON_EIO;
+	const struct ctmon_host_api *api = st->api;
+	struct ctmon_http_req *r = api->http_new(st->host, "POST", st->url);
+	int rc;
 
 	*retry_after = -1;
 	st->err[0] = '\0';
-	for (int i = 1; i <= st->attempts; i++) {
-		int64_t delay;
-
-		switch (attempt(st, body, &rc, retry_after)) {
-		case SENT:
-			return CTMON_OK;
-		case PERMANENT:
-			st->api->set_error(st->host, "%s", st->err);
-			return rc;
-		case RETRY:
-			break;
-		}
-		if (rc == CTMON_ESTOPPED || i == st->attempts)
-			break;
-		if (*retry_after >= 0) {
-			/* A wait longer than we would block for is left to
-			 * the outbox, which remembers it. */
-			if (*retry_after * 1000 > st->max_backoff_ms)
-				break;
-			delay = *retry_after * 1000;
-		} else {
-			delay = st->backoff_ms;
-			for (int k = 1; k < i && delay < st->max_backoff_ms; k++)
-				delay *= 2;
-			if (delay > st->max_backoff_ms)
-				delay = st->max_backoff_ms;
-			delay -= (int64_t)(next_random(st) %
-					   (uint64_t)(delay / 2 + 1));
-		}
-		st->api->log(st->host, CTMON_LOG_WARN,
-			     "attempt %d/%d failed (%s), retrying in %lld ms",
-			     i, st->attempts, st->err, (long long)delay);
-		if (st->api->sleep_ms(st->host, delay) == CTMON_ESTOPPED) {
-			rc = CTMON_ESTOPPED;
-			break;
-		}
+	if (!r) {
+		wh_err(st, "out of memory");
+		rc = CTMON_ENOMEM;
+		goto out;
 	}
-	st->api->set_error(st->host, "%s", st->err);
+	rc = prepare(st, r, body, idem_key);
+	if (rc != CTMON_OK) {
+		wh_err(st, "preparing the request failed (%d)", rc);
+		goto out;
+	}
+	rc = api->http_perform(r);
+	if (rc == CTMON_OK) {
+		rc = judge_status(st, r, retry_after);
+		goto out;
+	}
+	/* The host's text shows the URL redacted.  A refused redirect is
+	 * permanent: the configured URL is wrong.  Connection failures,
+	 * timeouts and TLS errors are left to the outbox's backoff. */
+	wh_err(st, "%.500s", api->http_error(r));
+	if (rc != CTMON_ESTOPPED && rc != CTMON_ENOMEM &&
+	    rc != CTMON_ETIMEDOUT && rc != CTMON_EAGAIN &&
+	    rc != CTMON_EPERMANENT)
+		rc = CTMON_EIO;
+out:
+	if (rc != CTMON_OK)
+		api->set_error(st->host, "%s", st->err);
+	if (r)
+		api->http_free(r);
 	return rc;
 }

@@ -67,8 +67,16 @@ static void section_text(struct nbuf *t, const struct na_view *v)
 	l = line_begin(t, "crt.sh");
 	wh_put_links(t, v, WH_LINK_SLACK);
 	line_end(t, l);
+	/* The cut keeps the alert's identity: it goes last but is short,
+	 * and the rest is cut first. */
+	nt_cut(t, 0, SLACK_SECTION_MAX - WH_MAX_VALUE - 80);
 	nb_printf(t, "\n*Alert:* #%lld (`ctmon --ack %lld`)", (long long)a->id,
 		  (long long)a->id);
+	l = line_begin(t, "Key");
+	nb_puts(t, "`");
+	nt_put(t, a->key, WH_MAX_VALUE, NT_MRKDWN);
+	nb_puts(t, "`");
+	line_end(t, l);
 	nt_cut(t, 0, SLACK_SECTION_MAX);
 }
 

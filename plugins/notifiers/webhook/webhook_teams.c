@@ -95,6 +95,8 @@ static void put_container(struct nbuf *out, const struct ctmon_alert *a)
 	nb_printf(&t, "\\#%lld (ctmon --ack %lld)", (long long)a->id,
 		  (long long)a->id);
 	put_fact(out, &first, "Alert", &t);
+	nt_put(&t, a->key, WH_MAX_VALUE, NT_MARKDOWN);
+	put_fact(out, &first, "Key", &t);
 	nb_puts(out, "]}");
 	put_buttons(out, &v);
 	nb_puts(out, "]}");

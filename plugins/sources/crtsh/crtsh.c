@@ -46,6 +46,7 @@ struct crtsh {
 	int64_t max_candidates;
 	struct crtsh_parser *parser;
 	struct fetch *cur;      /* the request being parsed */
+	int local_failure;      /* the store failed: stop this collect */
 };
 
 /* One pattern's request: the sink context. */
@@ -60,6 +61,7 @@ struct fetch {
 	size_t bytes;
 	size_t max_bytes;
 	int rc_seen;      /* error our own callbacks returned */
+	int local_failure; /* the host could not store (a full disk) */
 	char reason[512];
 };
 
@@ -253,6 +255,7 @@ static int on_record(void *ctx, const struct crtsh_record *rec)
 		set_reason(f, "storing crt.sh id %lld failed (rc %d)",
 			   (long long)rec->id, rc);
 		f->rc_seen = rc;
+		f->local_failure = rc != CTMON_ESTOPPED;
 	}
 	return rc;
 }
@@ -291,6 +294,7 @@ static int sink_begin(void *ctx, long status, const char *content_type)
 	rc = api->batch_begin(f->e);
 	if (rc != CTMON_OK) {
 		set_reason(f, "cannot open a batch (rc %d)", rc);
+		f->local_failure = 1;
 		return f->rc_seen = rc;
 	}
 	f->batch_open = 1;
@@ -440,7 +444,11 @@ static int setup_request(struct crtsh *st, struct ctmon_http_req *r,
 		     r, (size_t)st->max_body_mb * 1024u * 1024u)) ||
 	    (rc = api->http_set_sink(r, sink)))
 		return rc;
-	return CTMON_OK;
+	/* crt.sh may move (a GET without secrets): the host follows, never
+	 * from https to http. */
+	if (CTMON_HOST_HAS(api, http_set_follow_redirects))
+		rc = api->http_set_follow_redirects(r, 5);
+	return rc;
 }
 
 /* One search, one batch: committed with its cursor only if the whole
@@ -514,6 +522,16 @@ static int query_pattern(struct crtsh *st, struct ctmon_emitter *e,
 	/* end() is optional for a host; the completeness check is not. */
 	if (!f.ended && (rc = sink_end(&f)) != CTMON_OK)
 		goto out;
+	if (crtsh_parser_stats(st->parser)->skipped) {
+		const struct crtsh_stats *ps = crtsh_parser_stats(st->parser);
+		char text[600];
+
+		snprintf(text, sizeof text,
+			 "%s: skipped %zu crt.sh row(s) that are not records "
+			 "(first: %s); the rest of the answer is stored",
+			 we->pattern, ps->skipped, ps->first_skip);
+		api->emit_warning(e, domain, text);
+	}
 	if (crtsh_parser_stats(st->parser)->bad_times)
 		api->log(st->host, CTMON_LOG_WARN,
 			 "%s: %zu crt.sh rows with unparsable timestamps",
@@ -554,6 +572,8 @@ out:
 		api->set_error(st->host, "crt.sh query for %s failed: %s",
 			       domain, f.reason);
 	}
+	if (f.local_failure)
+		st->local_failure = 1;
 	st->cur = NULL;
 	if (r)
 		api->http_free(r);
@@ -659,7 +679,8 @@ static int query_candidates(struct crtsh *st, const struct ctmon_watch *w,
 		if (rc == CTMON_OK)
 			continue;
 		failed++;
-		if (rc == CTMON_ECONFIG || rc == CTMON_ESTOPPED) {
+		if (rc == CTMON_ECONFIG || rc == CTMON_ESTOPPED ||
+		    st->local_failure) {
 			*final = rc;
 			break;
 		}
@@ -697,6 +718,7 @@ static int crtsh_collect(void *state, const struct ctmon_watch *w,
 	done = calloc(n ? n : 1, sizeof *done);
 	if (!done)
 		return CTMON_ENOMEM;
+	st->local_failure = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct ctmon_watch_entry we;
 
@@ -717,12 +739,19 @@ static int crtsh_collect(void *state, const struct ctmon_watch *w,
 		failed++;
 		if (fold_rc(rc, &final))
 			break;
+		/* The store cannot write (a full disk): every other domain
+		 * would download its answer only to fail the same way. */
+		if (st->local_failure) {
+			final = rc;
+			break;
+		}
 	}
 	if (final != CTMON_OK && final != CTMON_ESTOPPED && failed > 1)
 		api->set_error(st->host,
 			       "%zu of %zu crt.sh queries failed (see the log)",
 			       failed, n_done);
-	if (final != CTMON_ECONFIG && final != CTMON_ESTOPPED) {
+	if (final != CTMON_ECONFIG && final != CTMON_ESTOPPED &&
+	    !st->local_failure) {
 		rc = query_candidates(st, w, e, done, n_done, &final);
 		if (rc != CTMON_OK && final == CTMON_OK)
 			final = rc;

@@ -9,6 +9,7 @@
  * accepts the pre-2019 body of objects written back to back ("{..}{..}").
  */
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,17 +250,35 @@ static int element_done(struct crtsh_parser *p)
 				    : "trailing data");
 	}
 	rc = crtsh_record_from_json(obj, &p->scratch, &rec, why, sizeof why);
+	if (rc == CTMON_EFORMAT) {
+		/* One bad row is the row's problem, not the whole answer's:
+		 * skip it, count it, and let the caller warn. */
+		struct json_object *id = NULL;
+		const char *shown = "absent";
+
+		if (json_object_object_get_ex(obj, "id", &id))
+			shown = json_object_to_json_string(id);
+		if (p->stats.skipped++ == 0)
+			snprintf(p->stats.first_skip,
+				 sizeof p->stats.first_skip,
+				 "element %zu (byte %llu, id %.40s): %.100s",
+				 n + p->stats.skipped, p->offset, shown, why);
+		json_object_put(obj);
+		goto next;
+	}
 	if (rc != CTMON_OK) {
 		json_object_put(obj);
-		if (rc == CTMON_ENOMEM)
-			return fail(p, rc, "out of memory");
-		return fail(p, rc, "element %zu: %s", n + 1, why);
+		return fail(p, rc, "out of memory");
 	}
 	p->stats.records++;
 	if (rec.id > p->stats.max_id)
 		p->stats.max_id = rec.id;
 	if (rec.result_count >= 0) {
-		p->stats.sum_result_count += rec.result_count;
+		/* Attacker-sized: saturate rather than overflow. */
+		p->stats.sum_result_count =
+			rec.result_count > INT64_MAX - p->stats.sum_result_count
+				? INT64_MAX
+				: p->stats.sum_result_count + rec.result_count;
 		p->stats.rows_with_count++;
 	}
 	if (rec.bad_time)
@@ -269,6 +288,7 @@ static int element_done(struct crtsh_parser *p)
 	if (rc != CTMON_OK)
 		return fail(p, rc, "record %lld refused (rc %d)",
 			    (long long)rec.id, rc);
+next:
 	p->elem_len = 0;
 	p->state = p->concat ? ST_CONCAT_NEXT : ST_AFTER_ELEM;
 	return CTMON_OK;
@@ -450,6 +470,13 @@ int crtsh_parser_finish(struct crtsh_parser *p)
 		return fail_page(p);
 	case ST_DONE:
 	case ST_CONCAT_NEXT:
+		/* Some bad rows are skipped; a body of nothing but bad rows
+		 * is not a crt.sh answer. */
+		if (p->stats.records == 0 && p->stats.skipped > 0)
+			return fail(p, CTMON_EFORMAT,
+				    "no element is a crt.sh record (%zu "
+				    "skipped; first: %.200s)",
+				    p->stats.skipped, p->stats.first_skip);
 		return CTMON_OK;
 	default:
 		return fail(p, CTMON_EFORMAT,

@@ -51,9 +51,14 @@ struct crtsh_parser;
 struct crtsh_stats {
 	size_t records;
 	int64_t max_id;            /* 0 when no record */
-	int64_t sum_result_count;  /* over rows that carry result_count */
+	int64_t sum_result_count;  /* over rows that carry result_count,
+				      saturated at INT64_MAX */
 	size_t rows_with_count;
 	size_t bad_times;          /* rows with an unparsable timestamp */
+	/* Rows skipped because they cannot be a record (no usable "id"):
+	 * how many, and the first one's element number and reason. */
+	size_t skipped;
+	char first_skip[256];
 };
 
 struct crtsh_parser *crtsh_parser_new(crtsh_record_fn fn, void *ctx);

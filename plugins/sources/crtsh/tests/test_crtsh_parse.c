@@ -559,9 +559,6 @@ static void test_structural_errors(void **unused)
 	expect_format_error(p, "[1]", "element 1 is not an object");
 	expect_format_error(p, "[{\"id\":1},\"x\"]",
 			    "element 2 is not an object");
-	expect_format_error(p, "[{\"id\":\"7\"}]", "without a numeric \"id\"");
-	expect_format_error(p, "[{\"name_value\":\"a\"}]", "numeric \"id\"");
-	expect_format_error(p, "[{\"id\":0}]", "numeric \"id\"");
 	expect_format_error(p, "[{\"id\":1 \"x\":2}]",
 			    "invalid JSON in element 1");
 	expect_format_error(p, "[{\"id\":1}{\"id\":2}]", "expected ',' or ']'");
@@ -599,6 +596,69 @@ static void test_structural_errors(void **unused)
 		assert_non_null(strstr(crtsh_parser_error(p), "larger than"));
 		free(buf);
 	}
+	crtsh_parser_free(p);
+}
+
+/* A row without a usable id is skipped and counted, named by element and
+ * id; the rows around it are records. */
+static void test_bad_id_row_skipped(void **unused)
+{
+	struct seen s = {0};
+	struct crtsh_parser *p = crtsh_parser_new(collect, &s);
+	static const char body[] =
+		"[{\"id\":1,\"name_value\":\"a.example.com\"},"
+		"{\"id\":\"7x\",\"name_value\":\"b.example.com\"},"
+		"{\"name_value\":\"c.example.com\"},{\"id\":0},{\"id\":-3},"
+		"{\"id\":4,\"name_value\":\"d.example.com\"}]";
+
+	(void)unused;
+	for (size_t chunk = 1; chunk <= sizeof body; chunk *= 3) {
+		seen_clear(&s);
+		assert_int_equal(parse_text(p, body, chunk), CTMON_OK);
+		assert_int_equal(s.n, 2);
+		assert_int_equal(s.v[0].id, 1);
+		assert_int_equal(s.v[1].id, 4);
+		assert_int_equal(crtsh_parser_stats(p)->records, 2);
+		assert_int_equal(crtsh_parser_stats(p)->skipped, 4);
+		assert_int_equal(crtsh_parser_stats(p)->max_id, 4);
+		assert_non_null(strstr(crtsh_parser_stats(p)->first_skip,
+				       "element 2"));
+		assert_non_null(strstr(crtsh_parser_stats(p)->first_skip,
+				       "id \"7x\""));
+		assert_non_null(strstr(crtsh_parser_stats(p)->first_skip,
+				       "numeric \"id\""));
+	}
+	seen_clear(&s);
+	assert_int_equal(parse_text(p, "[{\"id\":1}]", 1), CTMON_OK);
+	assert_int_equal(crtsh_parser_stats(p)->skipped, 0);
+	/* Nothing but bad rows is not a crt.sh answer. */
+	expect_format_error(p, "[{\"id\":\"7\"},{\"x\":1}]",
+			    "no element is a crt.sh record");
+	seen_clear(&s);
+	crtsh_parser_free(p);
+}
+
+/* result_count is the server's number: two INT64_MAX rows saturate (no
+ * signed overflow, which UBSan would abort on). */
+static void test_result_count_saturates(void **unused)
+{
+	struct seen s = {0};
+	struct crtsh_parser *p = crtsh_parser_new(collect, &s);
+	static const char body[] =
+		"[{\"id\":1,\"result_count\":9223372036854775807},"
+		"{\"id\":2,\"result_count\":9223372036854775807},"
+		"{\"id\":3,\"result_count\":5}]";
+
+	(void)unused;
+	assert_int_equal(parse_text(p, body, 7), CTMON_OK);
+	assert_int_equal(crtsh_parser_stats(p)->sum_result_count, INT64_MAX);
+	assert_int_equal(crtsh_parser_stats(p)->rows_with_count, 3);
+	seen_clear(&s);
+	assert_int_equal(parse_text(p, "[{\"id\":1,\"result_count\":2},"
+				       "{\"id\":2,\"result_count\":3}]", 4),
+			 CTMON_OK);
+	assert_int_equal(crtsh_parser_stats(p)->sum_result_count, 5);
+	seen_clear(&s);
 	crtsh_parser_free(p);
 }
 
@@ -723,6 +783,8 @@ int main(void)
 		cmocka_unit_test(test_tricky_strings),
 		cmocka_unit_test(test_nulls_and_old_keys),
 		cmocka_unit_test(test_structural_errors),
+		cmocka_unit_test(test_bad_id_row_skipped),
+		cmocka_unit_test(test_result_count_saturates),
 		cmocka_unit_test(test_callback_error_and_reset),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_query_url),

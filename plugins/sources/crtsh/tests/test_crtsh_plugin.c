@@ -3,7 +3,8 @@
  *
  * The fake host answers HTTP requests from a script of canned responses
  * and follows the retry rules plugin.h documents (retry 408/429/5xx and
- * sink errors EAGAIN/EIO/EFORMAT while attempts remain; begin() per 2xx
+ * sink errors EAGAIN/EFORMAT while attempts remain, never a sink's EIO,
+ * a local failure such as a full disk; begin() per 2xx
  * attempt).  Its emitter keeps batches the way the core does: certificates
  * and cursors of a batch count only once committed.  So the tests see
  * exactly what the plugin would leave in the store.
@@ -279,9 +280,10 @@ static int fake_set_sink(struct ctmon_http_req *r,
 	return CTMON_OK;
 }
 
+/* What the core retries when a sink says it (ABI 1.2): not EIO. */
 static int retryable(int rc)
 {
-	return rc == CTMON_EAGAIN || rc == CTMON_EIO || rc == CTMON_EFORMAT ||
+	return rc == CTMON_EAGAIN || rc == CTMON_EFORMAT ||
 	       rc == CTMON_ETIMEDOUT;
 }
 
@@ -718,6 +720,14 @@ static void assert_log_has(const char *text)
 		fail_msg("log lacks '%s':\n%s", text, H.log);
 }
 
+static void assert_warning_has(const char *text)
+{
+	for (int i = 0; i < E->n_warnings; i++)
+		if (strstr(E->warnings[i], text))
+			return;
+	fail_msg("no warning has '%s' (%d warnings)", text, E->n_warnings);
+}
+
 /* ---- tests ------------------------------------------------------------- */
 
 static void test_descriptor(void **unused)
@@ -1100,7 +1110,8 @@ static void test_stop_and_store_failure(void **unused)
 	assert_int_equal(run_collect(&c, pats, 2), CTMON_ESTOPPED);
 	assert_int_equal(H.n_reqs, 0);
 
-	/* The store refusing a record is not retried and aborts the batch. */
+	/* The store refusing a record is not retried, aborts the batch and
+	 * stops the collect: the next domain would fail the same way. */
 	reset(NULL);
 	E->emit_fail_at = 5;
 	E->emit_fail_rc = CTMON_ENOMEM;
@@ -1108,9 +1119,43 @@ static void test_stop_and_store_failure(void **unused)
 	add_resp(200, "application/json", "[]", 0, 0);
 	assert_int_equal(run_collect(&c, pats, 2), CTMON_ENOMEM);
 	assert_int_equal(E->aborts, 1);
-	assert_int_equal(E->commits, 1);
+	assert_int_equal(E->commits, 0);
 	assert_int_equal(E->n_committed, 0);
+	assert_int_equal(H.n_reqs, 1);
 	assert_log_has("storing crt.sh id");
+
+	/* A full disk (the store's EIO) is not a network error: one
+	 * download, not one per retry. */
+	reset(NULL);
+	E->emit_fail_at = 5;
+	E->emit_fail_rc = CTMON_EIO;
+	add_resp(200, "application/json", example_json, 0, 0);
+	add_resp(200, "application/json", example_json, 0, 0);
+	add_resp(200, "application/json", "[]", 0, 0);
+	assert_int_equal(run_collect(&c, pats, 2), CTMON_EIO);
+	assert_int_equal(H.n_reqs, 1);
+	assert_int_equal(E->commits, 0);
+	assert_log_has("storing crt.sh id");
+}
+
+/* One row with a bad id costs that row, not the domain. */
+static void test_bad_row_skipped_with_warning(void **unused)
+{
+	static const char *const pats[] = {"example.com"};
+	struct ctmon_config c = base_config();
+
+	(void)unused;
+	add_resp(200, "application/json",
+		 "[{\"id\":11,\"name_value\":\"a.example.com\"},"
+		 "{\"id\":\"bad\",\"name_value\":\"b.example.com\"},"
+		 "{\"id\":12,\"name_value\":\"c.example.com\"}]",
+		 0, 0);
+	assert_int_equal(run_collect(&c, pats, 1), CTMON_OK);
+	assert_int_equal(E->commits, 1);
+	assert_int_equal(E->n_committed, 2);
+	assert_string_equal(cursor_of(E, "example.com"), "12");
+	assert_warning_has("skipped 1 crt.sh row");
+	assert_warning_has("id \"bad\"");
 }
 
 static void test_body_size_cap(void **unused)
@@ -1288,6 +1333,7 @@ int main(void)
 		cmocka_unit_test_setup(test_row_cap_warning, reset),
 		cmocka_unit_test_setup(test_cursor_never_moves_back, reset),
 		cmocka_unit_test_setup(test_stop_and_store_failure, reset),
+		cmocka_unit_test_setup(test_bad_row_skipped_with_warning, reset),
 		cmocka_unit_test_setup(test_body_size_cap, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
