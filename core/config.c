@@ -9,14 +9,19 @@
 #include "config_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dns.h"
 #include "log.h"
 #include "names.h"
 #include "util.h"
+
+static int text_has_include(const char *text);
 
 struct ctm_cfg_trees {
 	config_t builtin;
@@ -94,7 +99,7 @@ config_setting_t *ctm_cfg_parse_value(config_t *scratch, const char *text)
 	char *src;
 	int ok;
 
-	if (!text)
+	if (!text || text_has_include(text))
 		return NULL;
 	/* The newline ends a trailing comment in the text before our ';'. */
 	ctm_buf_init(&b);
@@ -699,6 +704,223 @@ static int apply_root(struct ctm_config *c, config_setting_t *root,
 	return CTMON_OK;
 }
 
+/* ---- @include pre-check ------------------------------------------------- */
+
+/* libconfig 1.5 opens an @include with fopen and lets its flex scanner read
+ * it: a directory opens fine and then fails to read, and flex's fatal-error
+ * handler calls exit(2).  libconfig 1.5 has no include hook, so every
+ * @include libconfig would follow is found here first, with the same
+ * lexical rules (only at the start of a line, outside comments and
+ * strings; the path is include_dir + '/' + name), and anything that is not
+ * a readable regular file is reported as file:line before libconfig sees
+ * it. */
+
+#define INCLUDE_DEPTH_MAX 10 /* libconfig's MAX_INCLUDE_DEPTH */
+
+struct inc_scan {
+	const char *include_dir; /* NULL: names are taken as they are */
+	int depth;
+	int refuse_all;          /* text with no file: no @include at all */
+	struct ctm_error *err;
+};
+
+static int scan_includes_file(struct inc_scan *sc, const char *file,
+			      const char *shown);
+
+/* The file libconfig would open for `name`. */
+static char *include_target(const struct inc_scan *sc, const char *name)
+{
+	struct ctm_buf b;
+
+	ctm_buf_init(&b);
+	if (sc->include_dir)
+		ctm_buf_printf(&b, "%s/%s", sc->include_dir, name);
+	else
+		ctm_buf_puts(&b, name);
+	return ctm_buf_take(&b);
+}
+
+/* `name` must be a readable regular file; then its own @includes. */
+static int check_include(struct inc_scan *sc, const char *shown, int line,
+			 const char *name)
+{
+	char *target = include_target(sc, name);
+	struct stat st;
+	int fd, rc = CTMON_ECONFIG;
+
+	if (!target)
+		return oom(sc->err, shown);
+	if (sc->refuse_all) {
+		snprintf(sc->err->text, sizeof sc->err->text,
+			 "%s:%d: @include \"%s\": not allowed here", shown,
+			 line, name);
+		goto out;
+	}
+	if (stat(target, &st) != 0) {
+		snprintf(sc->err->text, sizeof sc->err->text,
+			 "%s:%d: @include \"%s\": %s", shown, line, name,
+			 strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(sc->err->text, sizeof sc->err->text,
+			 "%s:%d: @include \"%s\": %s", shown, line, name,
+			 S_ISDIR(st.st_mode) ? "is a directory"
+					     : "is not a regular file");
+		goto out;
+	}
+	fd = open(target, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(sc->err->text, sizeof sc->err->text,
+			 "%s:%d: @include \"%s\": %s", shown, line, name,
+			 strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (sc->depth + 1 >= INCLUDE_DEPTH_MAX) {
+		rc = CTMON_OK; /* libconfig reports the nesting itself */
+		goto out;
+	}
+	sc->depth++;
+	rc = scan_includes_file(sc, target, target);
+	sc->depth--;
+out:
+	free(target);
+	return rc;
+}
+
+/* Walks libconfig's lexical states over `text`; calls check_include for
+ * each @include.  `name` collects the include's path. */
+static int scan_includes_text(struct inc_scan *sc, const char *shown,
+			      const char *text, size_t len)
+{
+	enum { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING } state = CODE;
+	struct ctm_buf name;
+	int line = 1, bol = 1, rc = CTMON_OK;
+	size_t i = 0;
+
+	ctm_buf_init(&name);
+	while (i < len && rc == CTMON_OK) {
+		char c = text[i];
+
+		if (state == CODE && bol) {
+			size_t j = i;
+			while (j < len && (text[j] == ' ' || text[j] == '\t'))
+				j++;
+			if (len - j > 8 && memcmp(text + j, "@include", 8) == 0 &&
+			    (text[j + 8] == ' ' || text[j + 8] == '\t')) {
+				int at = line;
+				j += 8;
+				while (j < len &&
+				       (text[j] == ' ' || text[j] == '\t'))
+					j++;
+				if (j < len && text[j] == '"') {
+					ctm_buf_reset(&name);
+					for (j++; j < len && text[j] != '"'; j++) {
+						if (text[j] == '\n')
+							line++;
+						if (text[j] == '\\' && j + 1 < len)
+							j++;
+						ctm_buf_append(&name, &text[j], 1);
+					}
+					if (j >= len || name.oom ||
+					    memchr(name.data ? name.data : "", '\0',
+						   name.len))
+						break; /* libconfig says why */
+					rc = check_include(sc, shown, at,
+							   name.data ? name.data
+								     : "");
+					i = j + 1;
+					bol = 0;
+					continue;
+				}
+			}
+		}
+		bol = c == '\n';
+		if (c == '\n')
+			line++;
+		switch (state) {
+		case CODE:
+			if (c == '#' || (c == '/' && i + 1 < len &&
+					 text[i + 1] == '/'))
+				state = LINE_COMMENT;
+			else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+				state = BLOCK_COMMENT;
+				i++;
+			} else if (c == '"')
+				state = STRING;
+			break;
+		case LINE_COMMENT:
+			if (c == '\n')
+				state = CODE;
+			break;
+		case BLOCK_COMMENT:
+			if (c == '*' && i + 1 < len && text[i + 1] == '/') {
+				state = CODE;
+				i++;
+			}
+			break;
+		case STRING:
+			if (c == '\\' && i + 1 < len) {
+				i++;
+				if (text[i] == '\n')
+					line++;
+			} else if (c == '"')
+				state = CODE;
+			break;
+		}
+		i++;
+	}
+	if (name.oom && rc == CTMON_OK)
+		rc = oom(sc->err, shown);
+	ctm_buf_free(&name);
+	return rc;
+}
+
+static int scan_includes_file(struct inc_scan *sc, const char *file,
+			      const char *shown)
+{
+	struct ctm_buf text;
+	char chunk[8192];
+	size_t n;
+	FILE *fp;
+	int rc;
+
+	fp = fopen(file, "r");
+	if (!fp) {
+		snprintf(sc->err->text, sizeof sc->err->text,
+			 "%s:0: cannot read: %s", shown, strerror(errno));
+		return CTMON_ECONFIG;
+	}
+	ctm_buf_init(&text);
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		ctm_buf_append(&text, chunk, n);
+	if (ferror(fp)) {
+		snprintf(sc->err->text, sizeof sc->err->text,
+			 "%s:0: cannot read: %s", shown, strerror(errno));
+		rc = CTMON_ECONFIG;
+	} else if (text.oom) {
+		rc = oom(sc->err, shown);
+	} else {
+		rc = scan_includes_text(sc, shown,
+					text.data ? text.data : "", text.len);
+	}
+	fclose(fp);
+	ctm_buf_free(&text);
+	return rc;
+}
+
+/* Text parsed from a string (CLI values) has no file to be relative to:
+ * an @include in it is refused outright. */
+static int text_has_include(const char *text)
+{
+	struct ctm_error scratch_err;
+	struct inc_scan sc = {NULL, 0, 1, &scratch_err};
+
+	return text && scan_includes_text(&sc, CTM_CFG_CMDLINE, text,
+					  strlen(text)) != CTMON_OK;
+}
+
 /* ---- load / free -------------------------------------------------------- */
 
 static int read_file(struct ctm_config *c, struct ctm_cfg_trees *t,
@@ -708,11 +930,22 @@ static int read_file(struct ctm_config *c, struct ctm_cfg_trees *t,
 	FILE *fp;
 	int rc = CTMON_OK;
 
-	/* libconfig only says "file I/O error"; errno says why. */
+	struct inc_scan sc = {NULL, 0, 0, err};
+	struct stat st;
+
+	/* libconfig only says "file I/O error"; errno says why.  A directory
+	 * would make libconfig's scanner exit(2): see the @include check. */
 	fp = fopen(path, "r");
 	if (!fp) {
 		snprintf(err->text, sizeof err->text, "%s:0: cannot read: %s",
 			 path, strerror(errno));
+		return CTMON_ECONFIG;
+	}
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err->text, sizeof err->text, "%s:0: %s", path,
+			 S_ISDIR(st.st_mode) ? "is a directory"
+					     : "is not a regular file");
+		fclose(fp);
 		return CTMON_ECONFIG;
 	}
 	fclose(fp);
@@ -726,7 +959,11 @@ static int read_file(struct ctm_config *c, struct ctm_cfg_trees *t,
 	if (slash) {
 		slash[slash == dir ? 1 : 0] = '\0';
 		config_set_include_dir(&t->file, dir);
+		sc.include_dir = dir;
 	}
+	rc = scan_includes_file(&sc, path, path);
+	if (rc != CTMON_OK)
+		goto out;
 	if (!config_read_file(&t->file, path)) {
 		const char *f = config_error_file(&t->file);
 		snprintf(err->text, sizeof err->text, "%s:%d: %s",
@@ -892,6 +1129,14 @@ struct ctm_instance *ctm_config_add_instance(struct ctm_config *c,
 	config_init(&scratch);
 	if (!inst.plugin || !inst.id)
 		goto nomem;
+	if (text_has_include(settings)) {
+		snprintf(err->text, sizeof err->text,
+			 "%s:0: %s \"%s\" (plugin %s): settings: @include is "
+			 "not allowed here",
+			 CTM_CFG_CMDLINE, ctm_cfg_kind_word(kind), plugin,
+			 plugin);
+		goto fail;
+	}
 	ok = config_read_string(&scratch, settings ? settings : "");
 	if (!ok) {
 		snprintf(err->text, sizeof err->text,

@@ -68,7 +68,12 @@ struct ctm_config {
 
 /* Loads `path`, or the built-in default when path is NULL.  Lists the file
  * leaves out keep their defaults.  On error returns CTMON_ECONFIG with
- * err->text = "file:line: ...".  *out is freed with ctm_config_free. */
+ * err->text = "file:line: ...".  *out is freed with ctm_config_free.
+ * It never exits: an @include of a directory or of an unreadable file
+ * (which libconfig 1.5 would turn into exit(2)) is reported as
+ * `file:line: @include "<path>": is a directory`.  It only ever builds a
+ * new struct, so a SIGHUP reload loads into a fresh pointer and, on
+ * failure, logs err->text and keeps running with the old one. */
 int ctm_config_load(const char *path, struct ctm_config **out,
 		    struct ctm_error *err);
 void ctm_config_free(struct ctm_config *c);

@@ -303,35 +303,89 @@ static char *dir_of(const char *path)
 	return ctm_strndup(path, (size_t)(slash - path));
 }
 
-static int check_dir(const char *file, const char *path,
-		     struct ctm_error *err)
+/* Owned by root or by the user running ctmon (real or effective uid):
+ * anyone else owning a component of the path could swap the plugin. */
+static int trusted_owner(uid_t owner)
 {
-	char *dir = dir_of(path);
-	struct stat st;
-	int rc = CTMON_ECONFIG;
+	return owner == 0 || owner == getuid() || owner == geteuid();
+}
 
-	if (!dir) {
-		set_err(err, "%s: out of memory", file);
-		return CTMON_ENOMEM;
-	}
+/* One directory of the plugin's path.  `ancestor`: a directory above the
+ * one holding the plugin, where the sticky bit (as on /tmp) is enough:
+ * others may add entries but cannot rename or remove ours, and ours are
+ * checked in turn.  The directory holding the plugin gets no such pass. */
+static int check_one_dir(const char *file, const char *dir, int ancestor,
+			 struct ctm_error *err)
+{
+	struct stat st;
+
 	if (stat(dir, &st) != 0) {
 		set_err(err, "%s: cannot stat directory %s: %s", file, dir,
 			strerror(errno));
-		goto out;
+		return CTMON_ECONFIG;
 	}
+	if (!trusted_owner(st.st_uid)) {
+		set_err(err,
+			"%s: directory %s is owned by uid %u, neither root nor "
+			"the user running ctmon (uid %u): its owner could "
+			"replace the plugin; run chown root %s",
+			file, dir, (unsigned)st.st_uid, (unsigned)geteuid(),
+			dir);
+		return CTMON_ECONFIG;
+	}
+	if (ancestor && (st.st_mode & S_ISVTX))
+		return CTMON_OK;
 	if (st.st_mode & S_IWOTH) {
 		set_err(err,
 			"%s: directory %s is world-writable: anyone could "
 			"replace the plugin; run chmod o-w %s",
 			file, dir, dir);
+		return CTMON_ECONFIG;
+	}
+	if (st.st_mode & S_IWGRP) {
+		set_err(err,
+			"%s: directory %s is group-writable: the group could "
+			"replace the plugin; run chmod g-w %s",
+			file, dir, dir);
+		return CTMON_ECONFIG;
+	}
+	return CTMON_OK;
+}
+
+/* Every directory from the one holding `path` up to "/", canonical (no
+ * symlinks, no ".."), so what is checked is what the kernel walks. */
+static int check_dir_chain(const char *file, const char *path,
+			   struct ctm_error *err)
+{
+	char *dir = dir_of(path), *real = NULL, *slash;
+	int rc = CTMON_ENOMEM, ancestor = 0;
+
+	if (!dir) {
+		set_err(err, "%s: out of memory", file);
 		goto out;
 	}
-	rc = CTMON_OK;
+	real = realpath(dir, NULL);
+	if (!real) {
+		set_err(err, "%s: cannot resolve directory %s: %s", file, dir,
+			strerror(errno));
+		rc = CTMON_ECONFIG;
+		goto out;
+	}
+	for (;;) {
+		rc = check_one_dir(file, real, ancestor, err);
+		if (rc != CTMON_OK || strcmp(real, "/") == 0)
+			goto out;
+		slash = strrchr(real, '/');
+		slash[slash == real ? 1 : 0] = '\0';
+		ancestor = 1;
+	}
 out:
 	free(dir);
+	free(real);
 	return rc;
 }
 
+/* Runs before dlopen: a refused file never has its constructors run. */
 static int check_file_safety(const char *path, struct ctm_error *err)
 {
 	char *real = NULL;
@@ -350,6 +404,14 @@ static int check_file_safety(const char *path, struct ctm_error *err)
 			path, file_type_name(st.st_mode));
 		goto out;
 	}
+	if (!trusted_owner(st.st_uid)) {
+		set_err(err,
+			"%s: file is owned by uid %u, neither root nor the user "
+			"running ctmon (uid %u): its owner could replace it; "
+			"run chown root %s",
+			path, (unsigned)st.st_uid, (unsigned)geteuid(), path);
+		goto out;
+	}
 	if (st.st_mode & S_IWOTH) {
 		set_err(err,
 			"%s: file is world-writable: anyone could replace it; "
@@ -357,9 +419,16 @@ static int check_file_safety(const char *path, struct ctm_error *err)
 			path, path);
 		goto out;
 	}
-	/* Both the directory holding the name we were given and, for a
-	 * symlink, the one holding the target: either lets others swap it. */
-	rc = check_dir(path, path, err);
+	if (st.st_mode & S_IWGRP) {
+		set_err(err,
+			"%s: file is group-writable: the group could replace "
+			"it; run chmod g-w %s",
+			path, path);
+		goto out;
+	}
+	/* Both the directories leading to the name we were given and, for a
+	 * symlink, those leading to the target: either lets others swap it. */
+	rc = check_dir_chain(path, path, err);
 	if (rc != CTMON_OK)
 		goto out;
 	real = realpath(path, NULL);
@@ -369,7 +438,7 @@ static int check_file_safety(const char *path, struct ctm_error *err)
 		rc = CTMON_ECONFIG;
 		goto out;
 	}
-	rc = check_dir(path, real, err);
+	rc = check_dir_chain(path, real, err);
 out:
 	free(real);
 	return rc;

@@ -32,7 +32,10 @@ void ctm_plugin_path_default(struct ctm_plugin_path *p, const char *cfg_dir);
 /* Loads plugin `name` (searched) or `path` (when name contains '/').
  * `expected_kind` 0 = any.  Refusals (each names the file, the plugin's ABI
  * and the host's ABI and product version, and the remedy):
- *   not found, world-writable file or directory, non-regular file, dlopen
+ *   not found, a file or any directory up to "/" not owned by root or the
+ *   invoking user or group-/world-writable (a sticky ancestor such as /tmp
+ *   excepted; never the directory holding the plugin), non-regular file
+ *   (all checked before dlopen, so a refused file never runs), dlopen
  *   failure (with dlerror), missing entry symbol, NULL descriptor, ABI major
  *   mismatch, minor newer than host, size below 1.0, unknown kind or kind
  *   different from expected, name different from the requested name,

@@ -50,7 +50,7 @@ void tu_rmtree(const char *dir)
 			continue;
 		p = tu_join(dir, e->d_name);
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rmdir(p);
+			tu_rmtree(p);
 		else
 			unlink(p);
 		free(p);

@@ -13,7 +13,7 @@ const char *tu_plugin_file(const char *name);
 /* A fresh mode-0700 directory under $TMPDIR or /tmp; caller frees and
  * removes it with tu_rmtree. */
 char *tu_mkdtemp(void);
-/* Removes `dir`, its files and its direct subdirectories. */
+/* Removes `dir` and everything under it. */
 void tu_rmtree(const char *dir);
 
 /* Copies a file to `to` and sets its mode. */

@@ -6,8 +6,10 @@ outages ending with every alert delivered exactly once."""
 import email
 import email.policy
 import email.utils
+import json
 import os
 import re
+import sys
 import unittest
 
 from notif_case import T0, NotifierCase, hostile_rows, plain_rows
@@ -66,8 +68,10 @@ class Message(EmailCase):
             "X-Ctmon-Alerts", "X-Ctmon-Highest-Severity"]))
         self.assertEqual(email.utils.parsedate_to_datetime(msg["Date"])
                          .timestamp(), T0)
-        self.assertRegex(msg["Message-ID"], r"^<ctmon\.\d+\.[0-9a-f]{16}"
-                                            r"@example\.org>$")
+        # From the alerts (first id, count, hash of ids and keys), so a
+        # resend is recognisable; the domain is the sender's.
+        self.assertRegex(msg["Message-ID"], r"^<ctmon\.b%d\.%d\.[0-9a-f]{16}"
+                         r"@example\.org>$" % (min(alerts), len(alerts)))
         self.assertEqual(msg["From"], "ctmon <ctmon@example.org>")
         self.assertEqual(msg["To"], "sec@example.org, soc@example.org")
         self.assertEqual(msg["Subject"],
@@ -128,6 +132,7 @@ class Flags(EmailCase):
         pw = os.path.join(self.tmp, "smtp-pass")
         with open(pw, "w") as f:
             f.write(PASSWORD + "\n")
+        os.chmod(pw, 0o600)
         p = self.cycle(self.flags_config(), args=(
             "--smtp-host", "127.0.0.1", "--smtp-port", str(self.smtp.port),
             "--smtp-user", "alice", "--smtp-pass-file", pw, "--email-from",
@@ -249,6 +254,150 @@ class Outages(EmailCase):
         self.assertIn("554", self.outbox()[0][5])
         self.send(now=T0 + 86400)
         self.assertEqual(self.smtp.messages(), [])
+
+
+class PasswordFile(EmailCase):
+    """A password file others can read is refused, or accepted with a
+    warning at every start when the config says so."""
+    rows = plain_rows(1)
+
+    def write_pw(self, mode):
+        pw = os.path.join(self.tmp, "smtp-pass")
+        with open(pw, "w") as f:
+            f.write(PASSWORD + "\n")
+        os.chmod(pw, mode)
+        return pw
+
+    def test_readable_by_others_is_refused(self):
+        pw = self.write_pw(0o644)
+        p = self.send('password_file = "%s";' % pw,
+                      env={"CTMON_SMTP_PASS": "unused"}, check=3)
+        self.assertIn('option "password_file": %s is mode 0644: group or '
+                      'others may read the SMTP password; run chmod 600 %s'
+                      % (pw, pw), p.stderr)
+        self.assertEqual(self.smtp.messages(), [])
+        os.chmod(pw, 0o640)
+        p = self.send('password_file = "%s";' % pw, check=3)
+        self.assertIn("is mode 0640", p.stderr)
+
+    def test_allowed_with_a_loud_warning(self):
+        pw = self.write_pw(0o644)
+        p = self.send('password_file = "%s"; '
+                      'allow_insecure_password_file = true;' % pw, check=0)
+        self.assertIn("WARNING: password_file %s is mode 0644" % pw,
+                      p.stderr)
+        self.assertNotIn(PASSWORD, p.stderr)
+        self.assertEqual(self.smtp.messages()[0][0]["auth_user"], "alice")
+
+    def test_private_file_is_used_silently(self):
+        pw = self.write_pw(0o600)
+        p = self.send('password_file = "%s";' % pw,
+                      env={"CTMON_SMTP_PASS": "not-the-password"}, check=0)
+        self.assertNotIn("WARNING", p.stderr)
+        self.assertEqual(len(self.smtp.messages()), 1)
+
+
+STUB_SENDMAIL = """#!%s
+# A stub sendmail written by test_email.py: saves its argv, environment and
+# stdin per run, and exits with the code in exit_codes (one per run).
+import json, os, sys
+d = %r
+n = len([f for f in os.listdir(d) if f.startswith("stdin.")])
+with open(os.path.join(d, "argv.%%d" %% n), "w") as f:
+    json.dump(sys.argv, f)
+with open(os.path.join(d, "env.%%d" %% n), "w") as f:
+    json.dump(dict(os.environ), f)
+with open(os.path.join(d, "stdin.%%d" %% n), "wb") as f:
+    f.write(sys.stdin.buffer.read())
+codes = open(os.path.join(d, "exit_codes")).read().split()
+sys.exit(int(codes[n]) if n < len(codes) else 0)
+"""
+
+
+class Sendmail(NotifierCase):
+    """transport = "sendmail": the message on the stdin of
+    `sendmail_path -t -i`, no shell, no SMTP."""
+    rows = plain_rows(2) + hostile_rows()
+
+    def setUp(self):
+        super().setUp()
+        self.box = os.path.join(self.tmp, "mailbox")
+        os.mkdir(self.box)
+        # A space and a quote in the path: there is no shell to split it.
+        self.stub = os.path.join(self.tmp, "stub send'mail")
+        with open(self.stub, "w") as f:
+            f.write(STUB_SENDMAIL % (sys.executable, self.box))
+        os.chmod(self.stub, 0o755)
+        self.exit_codes()
+
+    def exit_codes(self, *codes):
+        with open(os.path.join(self.box, "exit_codes"), "w") as f:
+            f.write(" ".join(str(c) for c in codes))
+
+    def send(self, now=T0, check=0):
+        cfg = self.config(
+            '{ plugin = "email"; config = { transport = "sendmail"; '
+            'sendmail_path = "%s"; from = "ctmon@example.org"; '
+            'to = [ "sec@example.org", "soc@example.org" ]; }; }'
+            % self.stub.replace("\\", "\\\\").replace('"', '\\"'))
+        return self.cycle(cfg, now, env={"CTMON_SMTP_PASS": PASSWORD},
+                          check=check)
+
+    def run_data(self, n):
+        with open(os.path.join(self.box, "argv.%d" % n)) as f:
+            argv = json.load(f)
+        with open(os.path.join(self.box, "env.%d" % n)) as f:
+            env = json.load(f)
+        with open(os.path.join(self.box, "stdin.%d" % n), "rb") as f:
+            raw = f.read()
+        return argv, env, raw
+
+    def test_message_arrives_intact(self):
+        self.send()
+        argv, env, raw = self.run_data(0)
+        self.assertEqual(argv, [self.stub, "-t", "-i"])
+        self.assertNotIn("CTMON_SMTP_PASS", env)
+        self.assertNotIn(PASSWORD.encode(), raw)
+        # The local MTA's line ends, and nothing else changed.
+        self.assertNotIn(b"\r", raw)
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        alerts = self.alerts()
+        self.assertEqual(sorted(msg.keys()), sorted([
+            "Date", "From", "To", "Subject", "Message-ID", "MIME-Version",
+            "Content-Type", "Auto-Submitted", "X-Auto-Response-Suppress",
+            "X-Ctmon-Alerts", "X-Ctmon-Highest-Severity"]))
+        self.assertEqual(msg["To"], "sec@example.org, soc@example.org")
+        self.assertEqual(msg["From"], "ctmon <ctmon@example.org>")
+        self.assertRegex(msg["Message-ID"], r"^<ctmon\.b%d\.%d\.[0-9a-f]{16}"
+                         r"@example\.org>$" % (min(alerts), len(alerts)))
+        self.assertIsNone(msg["Bcc"])
+        text, html = [p.get_content() for p in msg.iter_parts()]
+        for i in alerts:
+            self.assertIn("ctmon --ack %d" % i, text)
+        self.assertIn("CN=Evil\\x0d\\x0aBcc: victim@example.com", text)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+        self.assertEqual(self.statuses(), {"delivered": len(alerts)})
+
+    def test_tempfail_is_retried_with_the_same_message_id(self):
+        self.exit_codes(75, 0)
+        p = self.send(check=None)
+        self.assertEqual(p.returncode, 1)
+        n = len(self.alerts())
+        self.assertEqual(self.statuses(), {"pending": n})
+        self.assertIn("exited with status 75", self.outbox()[0][5])
+        self.send(now=T0 + 31)
+        self.assertEqual(self.statuses(), {"delivered": n})
+        first = email.message_from_bytes(self.run_data(0)[2])
+        resend = email.message_from_bytes(self.run_data(1)[2])
+        self.assertEqual(first["Message-ID"], resend["Message-ID"])
+        self.assertNotEqual(first["Date"], resend["Date"])
+
+    def test_missing_program_is_an_error_not_a_crash(self):
+        os.unlink(self.stub)
+        p = self.send(check=None)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot run", self.outbox()[0][5])
+        self.assertEqual(self.statuses(), {"pending": len(self.alerts())})
 
 
 if __name__ == "__main__":

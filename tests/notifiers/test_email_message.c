@@ -251,7 +251,8 @@ static void test_message(void **unused)
 	const struct ctmon_alert *list[2] = {&t[0].a, &t[1].a};
 	char *to[] = {"sec@example.org", "soc@example.org", NULL};
 	struct em_msg m = {"ctmon@example.org", to, "[ctmon]", 1795617122,
-			   0x0123456789abcdefULL};
+			   0x0123456789abcdefULL,
+			   "<ctmon.b1.2.0123456789abcdef@example.org>"};
 	struct nbuf out = {0};
 	const char *msg, *head_end;
 	char *text, *html;
@@ -272,7 +273,7 @@ static void test_message(void **unused)
 				      "Subject: [ctmon] 2 new certificate "
 				      "alerts for example.com (highest: "
 				      "critical)\r\n"
-				      "Message-ID: <ctmon.1795617122."
+				      "Message-ID: <ctmon.b1.2."
 				      "0123456789abcdef@example.org>\r\n"
 				      "MIME-Version: 1.0\r\n"
 				      "Content-Type: multipart/alternative; "
@@ -284,7 +285,7 @@ static void test_message(void **unused)
 				     "Subject: [ctmon] 2 new certificate "
 				     "alerts for example.com (highest: "
 				     "critical)\r\n"
-				     "Message-ID: <ctmon.1795617122."
+				     "Message-ID: <ctmon.b1.2."
 				     "0123456789abcdef@example.org>\r\n"
 				     "MIME-Version: 1.0\r\n"
 				     "Content-Type: multipart/alternative; "
@@ -336,6 +337,46 @@ static void test_message(void **unused)
 	t_alert_free(&t[1]);
 }
 
+/* The Message-ID comes from the alerts alone (ids, types, domains, keys),
+ * not from the time or a random number: the batch re-sent after a crash
+ * carries the same one, and any other batch another. */
+static void test_message_id(void **unused)
+{
+	struct t_alert t[3];
+	const struct ctmon_alert *two[2] = {&t[0].a, &t[1].a};
+	const struct ctmon_alert *one[1] = {&t[0].a};
+	struct nbuf a = {0}, b = {0}, c = {0}, d = {0};
+	char want[128];
+
+	(void)unused;
+	t_alert_plain(&t[0], 7);
+	t_alert_plain(&t[1], 8);
+	em_message_id(&a, two, 2, "mx.example.org");
+	em_message_id(&b, two, 2, "mx.example.org");
+	assert_string_equal(nb_str(&a), nb_str(&b));
+	assert_int_equal(strncmp(nb_str(&a), "<ctmon.b7.2.", 12), 0);
+	assert_int_equal(strlen(nb_str(&a)),
+			 strlen("<ctmon.b7.2.0123456789abcdef@mx.example.org>"));
+	em_message_id(&c, one, 1, "mx.example.org");
+	assert_int_equal(strncmp(nb_str(&c), "<ctmon.a7.", 10), 0);
+	snprintf(want, sizeof want, "@mx.example.org>");
+	assert_string_equal(nb_str(&c) + strlen(nb_str(&c)) - strlen(want),
+			    want);
+	/* Another key under the same ids: another message. */
+	t_alert_plain(&t[2], 8);
+	t[2].a.key = "other.example.com";
+	two[1] = &t[2].a;
+	em_message_id(&d, two, 2, "mx.example.org");
+	assert_string_not_equal(nb_str(&a), nb_str(&d));
+	nb_free(&a);
+	nb_free(&b);
+	nb_free(&c);
+	nb_free(&d);
+	t_alert_free(&t[0]);
+	t_alert_free(&t[1]);
+	t_alert_free(&t[2]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_header_encoded_words),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_message),
+		cmocka_unit_test(test_message_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

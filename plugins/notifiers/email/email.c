@@ -1,18 +1,22 @@
 /* email.c - the email notifier: one message per batch over SMTP, with
  * STARTTLS (port 587, the default) or implicit TLS (465), AUTH when a
- * user is given, a plain-text and an HTML part.  The password comes from
- * the config (the CLI fills it from --smtp-pass, --smtp-pass-file or
- * $CTMON_SMTP_PASS), from password_file, or from $CTMON_SMTP_PASS. */
+ * user is given, or through the local MTA (`sendmail -t -i`); a
+ * plain-text and an HTML part.  The password comes from the config (the
+ * CLI fills it from --smtp-pass, --smtp-pass-file or $CTMON_SMTP_PASS),
+ * from password_file (refused when others can read it), or from
+ * $CTMON_SMTP_PASS. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "email.h"
 
 static const struct ctmon_option email_options[] = {
-	{"host", CTMON_OPT_STRING, NULL, CTMON_OPTF_REQUIRED,
-	 "SMTP server (--smtp-host)"},
+	{"host", CTMON_OPT_STRING, NULL, 0,
+	 "SMTP server (--smtp-host); required with transport \"smtp\""},
 	{"port", CTMON_OPT_INT, "587", 0,
 	 "SMTP port (--smtp-port): 587 STARTTLS, 465 implicit TLS"},
 	{"tls", CTMON_OPT_STRING, "auto", 0,
@@ -24,7 +28,11 @@ static const struct ctmon_option email_options[] = {
 	 "SMTP AUTH password (--smtp-pass; prefer password_file or "
 	 "$CTMON_SMTP_PASS)"},
 	{"password_file", CTMON_OPT_STRING, NULL, 0,
-	 "file whose first line is the password (--smtp-pass-file)"},
+	 "file whose first line is the password (--smtp-pass-file); refused "
+	 "when group or others may read it"},
+	{"allow_insecure_password_file", CTMON_OPT_BOOL, "false", 0,
+	 "accept a password_file group or others may read (with a warning "
+	 "at every start)"},
 	{"from", CTMON_OPT_STRING, NULL, 0,
 	 "sender address (--email-from); default: the user when it is an "
 	 "address"},
@@ -36,6 +44,13 @@ static const struct ctmon_option email_options[] = {
 	{"ca_file", CTMON_OPT_STRING, NULL, 0,
 	 "PEM file of CA certificates to trust instead of the system's "
 	 "(verification stays on)"},
+	{"transport", CTMON_OPT_STRING, "smtp", 0,
+	 "\"smtp\" (libcurl, TLS) or \"sendmail\" (pipe to sendmail_path "
+	 "-t -i, no shell)"},
+	{"sendmail_path", CTMON_OPT_STRING, "/usr/sbin/sendmail", 0,
+	 "the local MTA's sendmail program (transport \"sendmail\")"},
+	{"hostname", CTMON_OPT_STRING, NULL, 0,
+	 "domain of the Message-ID; default: the sender's domain"},
 };
 
 static const char *where(struct em_state *st, const struct ctmon_config *c,
@@ -81,6 +96,7 @@ static int read_password_file(struct em_state *st,
 {
 	const char *path = NULL;
 	char line[1024];
+	struct stat sb;
 	FILE *fp;
 
 	if (st->password || st->api->cfg_string(c, "password_file", &path) !=
@@ -92,6 +108,38 @@ static int read_password_file(struct em_state *st,
 				   "cannot open %s",
 				   where(st, c, "password_file"), path);
 		return CTMON_ECONFIG;
+	}
+	if (fstat(fileno(fp), &sb) != 0) {
+		st->api->set_error(st->host, "%s: option \"password_file\": "
+				   "cannot stat %s: %s",
+				   where(st, c, "password_file"), path,
+				   strerror(errno));
+		fclose(fp);
+		return CTMON_ECONFIG;
+	}
+	/* Checked on the opened file, so a swap after the check is moot. */
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		int allow = 0;
+
+		st->api->cfg_bool(c, "allow_insecure_password_file", &allow);
+		if (!allow) {
+			st->api->set_error(
+				st->host,
+				"%s: option \"password_file\": %s is mode "
+				"%04o: group or others may read the SMTP "
+				"password; run chmod 600 %s (or set "
+				"allow_insecure_password_file = true)",
+				where(st, c, "password_file"), path,
+				(unsigned)(sb.st_mode & 07777), path);
+			fclose(fp);
+			return CTMON_ECONFIG;
+		}
+		st->api->log(st->host, CTMON_LOG_WARN,
+			     "WARNING: password_file %s is mode %04o: group or "
+			     "others may read the SMTP password "
+			     "(allow_insecure_password_file = true); run "
+			     "chmod 600 %s",
+			     path, (unsigned)(sb.st_mode & 07777), path);
 	}
 	if (!fgets(line, sizeof line, fp))
 		line[0] = '\0';
@@ -151,6 +199,54 @@ static int read_tls(struct em_state *st, const struct ctmon_config *c)
 	return CTMON_ECONFIG;
 }
 
+static int read_transport(struct em_state *st, const struct ctmon_config *c)
+{
+	const char *v = NULL;
+
+	st->transport = EM_SMTP;
+	if (st->api->cfg_string(c, "transport", &v) != CTMON_OK || !v ||
+	    strcmp(v, "smtp") == 0)
+		return CTMON_OK;
+	if (strcmp(v, "sendmail") != 0) {
+		st->api->set_error(st->host, "%s: option \"transport\": "
+				   "unknown value \"%s\" (expected smtp or "
+				   "sendmail)", where(st, c, "transport"), v);
+		return CTMON_ECONFIG;
+	}
+	st->transport = EM_SENDMAIL;
+	if (!st->sendmail_path || st->sendmail_path[0] != '/') {
+		st->api->set_error(st->host, "%s: option \"sendmail_path\": "
+				   "must be an absolute path",
+				   where(st, c, "sendmail_path"));
+		return CTMON_ECONFIG;
+	}
+	return CTMON_OK;
+}
+
+/* The Message-ID's domain: letters, digits, '-' and '.', nothing that
+ * could end the header or the angle brackets. */
+static int read_hostname(struct em_state *st, const struct ctmon_config *c)
+{
+	const char *at;
+
+	if (!st->hostname) {
+		at = strrchr(st->from, '@');
+		st->hostname = strdup(at && at[1] ? at + 1 : "localhost");
+		if (!st->hostname)
+			return CTMON_ENOMEM;
+	}
+	if (!*st->hostname || strlen(st->hostname) > 253 ||
+	    strspn(st->hostname, "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+		    strlen(st->hostname)) {
+		st->api->set_error(st->host, "%s: option \"hostname\": "
+				   "\"%.100s\" is not a host name",
+				   where(st, c, "hostname"), st->hostname);
+		return CTMON_ECONFIG;
+	}
+	return CTMON_OK;
+}
+
 static int read_numbers(struct em_state *st, const struct ctmon_config *c)
 {
 	st->port = 587;
@@ -191,12 +287,20 @@ static void email_destroy(void *state)
 	free(st->to);
 	free(st->ca_file);
 	free(st->subject_prefix);
+	free(st->hostname);
+	free(st->sendmail_path);
 	free(st);
 }
 
 static int check_addresses(struct em_state *st, const struct ctmon_config *c)
 {
-	if (!st->smtp_host || strpbrk(st->smtp_host, "/@ \r\n[]")) {
+	if (st->transport == EM_SMTP && !st->smtp_host) {
+		st->api->set_error(st->host, "%s: option \"host\": required "
+				   "with transport \"smtp\" (--smtp-host)",
+				   where(st, c, "host"));
+		return CTMON_ECONFIG;
+	}
+	if (st->smtp_host && strpbrk(st->smtp_host, "/@ \r\n[]")) {
 		st->api->set_error(st->host, "%s: option \"host\": not a host "
 				   "name or address", where(st, c, "host"));
 		return CTMON_ECONFIG;
@@ -246,6 +350,12 @@ static int email_create(struct ctmon_host *host,
 	if (rc == CTMON_OK)
 		rc = copy_opt(st, config, "subject_prefix", &st->subject_prefix);
 	if (rc == CTMON_OK)
+		rc = copy_opt(st, config, "hostname", &st->hostname);
+	if (rc == CTMON_OK)
+		rc = copy_opt(st, config, "sendmail_path", &st->sendmail_path);
+	if (rc == CTMON_OK)
+		rc = read_transport(st, config);
+	if (rc == CTMON_OK)
 		rc = read_password_file(st, config);
 	if (rc == CTMON_OK)
 		rc = read_numbers(st, config);
@@ -253,6 +363,8 @@ static int email_create(struct ctmon_host *host,
 		rc = read_tls(st, config);
 	if (rc == CTMON_OK)
 		rc = check_addresses(st, config);
+	if (rc == CTMON_OK)
+		rc = read_hostname(st, config);
 	if (rc == CTMON_OK)
 		rc = read_recipients(st, config);
 	if (rc != CTMON_OK) {
@@ -276,23 +388,28 @@ static int email_deliver(void *state, const struct ctmon_alert *const *a,
 {
 	struct em_state *st = state;
 	struct em_msg m;
-	struct nbuf msg = {0};
+	struct nbuf msg = {0}, mid = {0};
 	int rc;
 
 	if (n == 0)
 		return CTMON_OK;
+	em_message_id(&mid, a, n, st->hostname);
+	m.message_id = nb_str(&mid);
 	m.from = st->from;
 	m.to = st->to;
 	m.subject_prefix = st->subject_prefix;
 	m.now = st->api->now(st->host);
 	m.random = next_random(st);
-	rc = em_build_message(&msg, &m, a, n);
+	rc = mid.oom ? CTMON_ENOMEM : em_build_message(&msg, &m, a, n);
 	if (rc != CTMON_OK)
 		st->api->set_error(st->host, "out of memory building the "
 				   "message");
+	else if (st->transport == EM_SENDMAIL)
+		rc = em_sendmail(st, &msg);
 	else
 		rc = em_send(st, &msg);
 	nb_free(&msg);
+	nb_free(&mid);
 	return rc;
 }
 
@@ -302,6 +419,7 @@ static const struct ctmon_notifier_ops email_ops = {
 };
 
 CTMON_PLUGIN_DEFINE(CTMON_KIND_NOTIFIER, "email", "1.0.0",
-		    "Send alerts by e-mail over SMTP (STARTTLS or TLS, AUTH)",
+		    "Send alerts by e-mail over SMTP (STARTTLS or TLS, AUTH) "
+		    "or through the local sendmail",
 		    email_options, email_create, NULL, NULL, email_destroy,
 		    &email_ops)

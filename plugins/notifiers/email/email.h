@@ -10,6 +10,7 @@
 #include "nbuf.h"
 
 enum em_tls { EM_TLS_AUTO, EM_TLS_STARTTLS, EM_TLS_IMPLICIT };
+enum em_transport { EM_SMTP, EM_SENDMAIL };
 
 struct em_state {
 	struct ctmon_host *host;
@@ -24,6 +25,9 @@ struct em_state {
 	char *ca_file;
 	int64_t timeout_s;
 	char *subject_prefix;
+	char *hostname;       /* right of '@' in Message-ID */
+	enum em_transport transport;
+	char *sendmail_path;
 	uint64_t rng;
 };
 
@@ -32,9 +36,18 @@ struct em_msg {
 	const char *from;
 	char *const *to;
 	const char *subject_prefix;
-	int64_t now;          /* Date header, Message-ID */
-	uint64_t random;      /* Message-ID and boundary uniqueness */
+	int64_t now;          /* Date header */
+	uint64_t random;      /* boundary uniqueness */
+	const char *message_id; /* "<...>", from em_message_id */
 };
+
+/* "<ctmon.a<id>.<hash>@hostname>" for one alert, "<ctmon.b<first id>.
+ * <count>.<hash>@hostname>" for a batch: the hash (64-bit FNV-1a, hex)
+ * covers every alert's id, type, domain and key, so the same batch sent
+ * again after a crash carries the same Message-ID and receivers can
+ * recognise the resend. */
+void em_message_id(struct nbuf *out, const struct ctmon_alert *const *a,
+		   size_t n, const char *hostname);
 
 /* The whole RFC 5322 message for a batch: headers, then a
  * multipart/alternative body with a text/plain and a text/html part, both
@@ -67,5 +80,11 @@ void em_body_html(struct nbuf *out, const struct ctmon_alert *const *a,
  * verification on).  Returns CTMON_OK, a retryable rc or
  * CTMON_EPERMANENT (a 5xx reply), with the host's error text set. */
 int em_send(struct em_state *st, const struct nbuf *msg);
+
+/* email_sendmail.c: pipes the message (CRLF turned into the local LF) to
+ * `sendmail_path -t -i` started without a shell; recipients come from the
+ * To header.  Exit 0: delivered; EX_TEMPFAIL (75): CTMON_EAGAIN; anything
+ * else, a crash or the timeout: CTMON_EIO (retried). */
+int em_sendmail(struct em_state *st, const struct nbuf *msg);
 
 #endif

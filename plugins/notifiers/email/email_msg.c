@@ -151,6 +151,40 @@ void em_qp(struct nbuf *out, const char *text, size_t len)
 	}
 }
 
+static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+void em_message_id(struct nbuf *out, const struct ctmon_alert *const *a,
+		   size_t n, const char *hostname)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *parts[3] = {a[i]->type, a[i]->domain, a[i]->key};
+		char id[32];
+
+		snprintf(id, sizeof id, "%lld", (long long)a[i]->id);
+		/* NUL-separated, so "a|b" and "a" "|b" differ. */
+		h = fnv1a(h, id, strlen(id) + 1);
+		for (int k = 0; k < 3; k++)
+			h = fnv1a(h, parts[k] ? parts[k] : "",
+				  (parts[k] ? strlen(parts[k]) : 0) + 1);
+	}
+	if (n == 1)
+		nb_printf(out, "<ctmon.a%lld.%016llx@%s>", (long long)a[0]->id,
+			  (unsigned long long)h, hostname);
+	else
+		nb_printf(out, "<ctmon.b%lld.%zu.%016llx@%s>",
+			  (long long)(n ? a[0]->id : 0), n,
+			  (unsigned long long)h, hostname);
+}
+
 /* Up to three distinct domains of the batch, for the subject. */
 static void put_domains(struct nbuf *b, const struct ctmon_alert *const *a,
 			size_t n)
@@ -191,7 +225,6 @@ int em_build_message(struct nbuf *out, const struct em_msg *m,
 		     const struct ctmon_alert *const *a, size_t n)
 {
 	struct nbuf v = {0}, part = {0};
-	const char *at = strrchr(m->from, '@');
 	char date[64];
 
 	em_date(m->now, date, sizeof date);
@@ -210,9 +243,7 @@ int em_build_message(struct nbuf *out, const struct em_msg *m,
 	nb_printf(&v, " (highest: %s)", ctmon_severity_name(na_highest(a, n)));
 	em_header(out, "Subject", nb_str(&v));
 	nb_reset(&v);
-	nb_printf(out, "Message-ID: <ctmon.%lld.%016llx@%s>\r\n",
-		  (long long)m->now, (unsigned long long)m->random,
-		  at && at[1] ? at + 1 : "localhost");
+	nb_printf(out, "Message-ID: %s\r\n", m->message_id);
 	nb_puts(out, "MIME-Version: 1.0\r\n");
 	nb_printf(out, "Content-Type: multipart/alternative; "
 		  "boundary=\"=_ctmon_%016llx\"\r\n",
