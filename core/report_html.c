@@ -72,50 +72,14 @@ static void card(struct html_page *p, const char *kind, int64_t n,
 
 /* ---- figures of a scope ------------------------------------------------- */
 
-struct scope_counts {
-	int64_t expiring_30d;
-	int64_t dangling;
-};
-
-static int count_expiring(void *ctx, int64_t days, int64_t count)
+static void cards(struct html_page *p, const struct ctm_report_span *span)
 {
-	int64_t *n = ctx;
-
-	if (days >= 0 && days < 30)
-		*n += count;
-	return 0;
-}
-
-static int count_dangling(void *ctx, const char *status, int64_t count)
-{
-	int64_t *n = ctx;
-
-	if (status && strcmp(status, "dangling_cname") == 0)
-		*n += count;
-	return 0;
-}
-
-static void cards(struct html_page *p, const char *scope,
-		  const struct ctm_report_span *span)
-{
-	struct scope_counts c = {0, 0};
-	int rc;
-
-	rc = ctm_store_report_days_left(p->s, scope, p->now, count_expiring,
-					&c.expiring_30d);
-	if (rc == CTMON_OK)
-		rc = ctm_store_report_dns_counts(p->s, scope, count_dangling,
-						 &c.dangling);
-	if (rc != CTMON_OK) {
-		html_fail_store(p, rc);
-		return;
-	}
 	ctm_buf_puts(p->out, "<div class=\"cards\">");
 	card(p, "certificates", span->issuances, "certificates", 0);
 	card(p, "valid", span->valid, "valid now", 0);
-	card(p, "expiring", c.expiring_30d, "expire within 30 days", 1);
+	card(p, "expiring", span->expiring_30d, "expire within 30 days", 1);
 	card(p, "subdomains", span->subdomains, "subdomains", 0);
-	card(p, "dangling", c.dangling, "dangling CNAMEs", 1);
+	card(p, "dangling", span->dangling, "dangling CNAMEs", 1);
 	card(p, "open-alerts", span->open_alerts, "open alerts", 1);
 	ctm_buf_puts(p->out, "</div>");
 }
@@ -445,7 +409,7 @@ static void domain_section(struct html_page *p, const char *domain,
 	ctm_buf_puts(p->out, "\"><h2>");
 	put_text(p, domain);
 	ctm_buf_puts(p->out, "</h2>");
-	cards(p, scope, &span);
+	cards(p, &span);
 	html_charts(p, scope, &span);
 	if (p->rc == CTMON_OK && span.subdomains > 0)
 		subdomains(p, scope, &span);
@@ -481,7 +445,7 @@ static void summary_section(struct html_page *p, char *const *domains,
 		       "subdomain under two monitored domains counts once."
 		       "</p>",
 		       n, n, n == 1 ? "" : "s");
-	cards(p, scope, &span);
+	cards(p, &span);
 	/* With one domain its own section shows the same charts. */
 	if (n > 1)
 		html_charts(p, scope, &span);

@@ -23,6 +23,8 @@ struct ctm_report_span {
 	int64_t subdomains;
 	int64_t first_sub, last_sub;       /* see ctm_store_report_new_subs */
 	int64_t valid;                     /* not_before <= now < not_after */
+	int64_t expiring_30d;              /* valid, under 30 days left */
+	int64_t dangling;                  /* subdomains: dangling CNAMEs */
 	int64_t open_alerts;
 };
 int ctm_store_report_span(struct ctm_store *s, const char *scope,
