@@ -31,6 +31,7 @@
 #include <json-c/json.h>
 #include <sqlite3.h>
 
+#include "report_html.h"
 #include "store.h"
 #include "util.h"
 
@@ -69,6 +70,7 @@ struct report {
 	int rc;
 	char errmsg[512];
 	struct ctm_buf scratch;
+	struct ctm_buf key;
 };
 
 static void fail_sql(struct report *r, const char *what)
@@ -98,6 +100,8 @@ static struct json_object *checked(struct report *r, struct json_object *o)
 	return o;
 }
 
+static struct json_object *jstr(struct report *r, const char *s);
+
 /* Adds `val` (which owns its reference) to obj; NULL val = out of memory.
  * Use put_null for a JSON null. */
 static void put(struct report *r, struct json_object *obj, const char *key,
@@ -111,6 +115,30 @@ static void put(struct report *r, struct json_object *obj, const char *key,
 		json_object_put(val);
 		fail_oom(r);
 	}
+}
+
+/* put() under a key that came from the store (an alert type, a state or
+ * cursor key): json-c writes keys as they are, so invalid UTF-8 is
+ * replaced first. */
+static void put_key(struct report *r, struct json_object *obj,
+		    const char *key, struct json_object *val)
+{
+	struct json_object *k = jstr(r, key);
+
+	if (!k) {
+		json_object_put(val);
+		fail_oom(r);
+		return;
+	}
+	ctm_buf_reset(&r->key);
+	ctm_buf_puts(&r->key, json_object_get_string(k));
+	json_object_put(k);
+	if (r->key.oom) {
+		json_object_put(val);
+		fail_oom(r);
+		return;
+	}
+	put(r, obj, r->key.data, val);
 }
 
 static void put_null(struct report *r, struct json_object *obj,
@@ -235,7 +263,9 @@ static void put_col_list(struct report *r, struct json_object *obj,
 		n = strcspn(t, blanks);
 		if (n == 0)
 			break;
-		push(r, arr, json_object_new_string_len(t, (int)n));
+		char *item = ctm_strndup(t, n);
+		push(r, arr, item ? jstr(r, item) : NULL);
+		free(item);
 		t += n;
 	}
 	put(r, obj, key, arr);
@@ -422,8 +452,8 @@ static struct json_object *alerts_by_type(struct report *r,
 	sqlite3_stmt *st = o ? query(r, sql, domain) : NULL;
 
 	while (next_row(r, st) == 1)
-		put(r, o, (const char *)sqlite3_column_text(st, 0),
-		    json_object_new_int64(sqlite3_column_int64(st, 1)));
+		put_key(r, o, (const char *)sqlite3_column_text(st, 0),
+			json_object_new_int64(sqlite3_column_int64(st, 1)));
 	sqlite3_finalize(st);
 	return o;
 }
@@ -478,18 +508,28 @@ static struct json_object *top_issuers(struct report *r, const char *domain)
 	return arr;
 }
 
+static struct json_object *embedded_json(struct report *r, const char *text);
+
 /* The stored details text as an embedded object; text that does not
- * parse is kept as a string rather than dropped. */
+ * parse is kept as a string rather than dropped.  Details carry issuer
+ * names and plugin text, so they are read with UTF-8 validation; text
+ * that is not UTF-8 is repaired (bad bytes become U+FFFD), then read. */
 static struct json_object *details_value(struct report *r, const char *text)
 {
-	struct json_object *v;
+	struct json_object *v, *fixed;
 
 	if (!text)
 		return json_object_new_object();
-	v = json_tokener_parse(text);
-	if (v)
+	v = embedded_json(r, text);
+	if (!json_object_is_type(v, json_type_string))
 		return v;
-	return jstr(r, text);
+	/* Not JSON, or not UTF-8: embedded_json gave the repaired text. */
+	fixed = json_tokener_parse(json_object_get_string(v));
+	if (fixed) {
+		json_object_put(v);
+		return fixed;
+	}
+	return v;
 }
 
 static struct json_object *recent_alerts(struct report *r,
@@ -710,8 +750,8 @@ static int add_status(void *ctx, const struct ctm_kv_row *row)
 {
 	struct source_walk *w = ctx;
 
-	put(w->r, w->obj, row->key + strlen("status."),
-	    embedded_json(w->r, row->value));
+	put_key(w->r, w->obj, row->key + strlen("status."),
+		embedded_json(w->r, row->value));
 	return w->r->rc != CTMON_OK;
 }
 
@@ -719,7 +759,7 @@ static int add_cursor(void *ctx, const struct ctm_kv_row *row)
 {
 	struct source_walk *w = ctx;
 
-	put(w->r, w->obj, row->key, jstr(w->r, row->value));
+	put_key(w->r, w->obj, row->key, jstr(w->r, row->value));
 	return w->r->rc != CTMON_OK;
 }
 
@@ -833,6 +873,7 @@ int ctm_report_build(struct ctm_store *s, char *const *domains, size_t n,
 	r.db = ctm_store_db(s);
 	r.now = now;
 	ctm_buf_init(&r.scratch);
+	ctm_buf_init(&r.key);
 
 	root = checked(&r, json_object_new_object());
 	if (!root)
@@ -863,6 +904,7 @@ out:
 		snprintf(err->text, sizeof err->text, "report: %s", r.errmsg);
 	json_object_put(root);
 	ctm_buf_free(&r.scratch);
+	ctm_buf_free(&r.key);
 	return r.rc;
 }
 
@@ -927,8 +969,58 @@ out:
 	return rc;
 }
 
+int ctm_report_format_parse(const char *name, enum ctm_report_format *out)
+{
+	if (!name)
+		return -1;
+	if (strcmp(name, "auto") == 0)
+		*out = CTM_REPORT_AUTO;
+	else if (strcmp(name, "json") == 0)
+		*out = CTM_REPORT_JSON;
+	else if (strcmp(name, "html") == 0)
+		*out = CTM_REPORT_HTML;
+	else
+		return -1;
+	return 0;
+}
+
+static int ends_with_nocase(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	if (n < m)
+		return 0;
+	for (size_t i = 0; i < m; i++) {
+		char c = s[n - m + i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != suffix[i])
+			return 0;
+	}
+	return 1;
+}
+
+enum ctm_report_format ctm_report_format_for(const char *path,
+					     enum ctm_report_format format)
+{
+	if (format != CTM_REPORT_AUTO)
+		return format;
+	if (path && (ends_with_nocase(path, ".html") ||
+		     ends_with_nocase(path, ".htm")))
+		return CTM_REPORT_HTML;
+	return CTM_REPORT_JSON;
+}
+
 int ctm_report_write(struct ctm_store *s, char *const *domains, size_t n,
 		     int64_t now, const char *path, struct ctm_error *err)
+{
+	return ctm_report_write_as(s, domains, n, now, path, CTM_REPORT_AUTO,
+				   err);
+}
+
+int ctm_report_write_as(struct ctm_store *s, char *const *domains, size_t n,
+			int64_t now, const char *path,
+			enum ctm_report_format format, struct ctm_error *err)
 {
 	struct ctm_error ignored;
 	char *text = NULL;
@@ -936,7 +1028,10 @@ int ctm_report_write(struct ctm_store *s, char *const *domains, size_t n,
 
 	if (!err)
 		err = &ignored;
-	rc = ctm_report_build(s, domains, n, now, &text, err);
+	if (ctm_report_format_for(path, format) == CTM_REPORT_HTML)
+		rc = ctm_report_html_build(s, domains, n, now, &text, err);
+	else
+		rc = ctm_report_build(s, domains, n, now, &text, err);
 	if (rc != CTMON_OK)
 		goto out;
 	if (strcmp(path, "-") == 0)
