@@ -14,6 +14,7 @@
 #include "loader.h"
 #include "log.h"
 #include "report.h"
+#include "sd_notify.h"
 #include "store.h"
 
 static volatile sig_atomic_t reload_requested;
@@ -208,6 +209,9 @@ static int monitor(const struct ctm_cli *cli, struct ctm_config **cfgp)
 		ctm_store_lock_release(lock);
 		return CTM_EXIT_CONFIG;
 	}
+	/* systemd Type=notify: started once the store and plugins are up. */
+	if (cli->continuous)
+		ctm_sd_notify("READY=1");
 	for (;;) {
 		struct ctm_cycle_stats st;
 		rc = ctm_engine_cycle(e, &st);
@@ -264,6 +268,8 @@ static int monitor(const struct ctm_cli *cli, struct ctm_config **cfgp)
 			e = ne;
 		}
 	}
+	if (cli->continuous)
+		ctm_sd_notify("STOPPING=1");
 	ctm_engine_free(e);
 	ctm_store_lock_release(lock);
 	if (ctm_engine_stopping())

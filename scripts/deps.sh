@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libjson-c-dev
       libsqlite3-dev libconfig-dev libssl-dev libcmocka-dev libc-ares-dev
       libpsl-dev libidn2-dev python3 python3-cryptography python3-aiosmtpd
       dnsmasq-base valgrind sqlite3 openssl certspotter
-      clang scdoc man-db debhelper dpkg-dev fakeroot lintian systemd)
+      clang libclang-rt-14-dev scdoc man-db debhelper dpkg-dev fakeroot lintian
+      systemd fonts-dejavu-core chromium)
 # clang: the second compiler CI builds with; scdoc: the man pages;
 # debhelper, dpkg-dev, fakeroot, lintian: the Debian packages
 # (scripts/test-deb.sh); systemd: systemd-analyze and systemd-sysusers

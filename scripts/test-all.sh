@@ -46,5 +46,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --test-dir build-asan --output-on-failure -j"$jobs" \
     -E '^service_deb_package$'  # builds its own packages: ran above
 
+echo "== fuzz smoke (libFuzzer, ASan + UBSan; longer: scripts/fuzz-long.sh)"
+./scripts/fuzz-smoke.sh 10
+
 echo "== valgrind: the main binary's run"
 ./scripts/valgrind-run.sh build

@@ -224,6 +224,8 @@ static const struct ctmon_host_api fake_api = {
 	.http_set_ca_file = fh_http_set_ca_file,
 	.deliver_progress = fh_deliver_progress_api,
 	.deliver_retry_after = fh_deliver_retry_after_api,
+	/* ABI 1.2 */
+	.http_set_follow_redirects = fh_http_set_follow_redirects,
 };
 
 const struct ctmon_host_api *fh_api(void) { return &fake_api; }

@@ -234,6 +234,7 @@ struct ctmon_http_req *fh_http_new(struct ctmon_host *h, const char *method,
 int fh_http_set_header(struct ctmon_http_req *r, const char *line);
 int fh_http_set_body(struct ctmon_http_req *r, const void *body, size_t len);
 int fh_http_set_timeout_ms(struct ctmon_http_req *r, int64_t ms);
+int fh_http_set_follow_redirects(struct ctmon_http_req *r, int max);
 int fh_http_set_retry(struct ctmon_http_req *r, int attempts, int64_t base_ms,
 		      int64_t max_ms);
 int fh_http_set_max_body(struct ctmon_http_req *r, size_t max);

@@ -351,6 +351,16 @@ class OneWriterPerStore(TrustCase):
             self.assertIn("no store", p.stderr)
             self.assertFalse(os.path.exists(self.db), flag)
 
+    def test_files_created_are_private(self):
+        cfg = self.write_config('database = "%s";\ndomains = '
+                                '[ "example.com" ];\nsources = ();\n'
+                                'notifiers = ();\n' % self.db)
+        report = os.path.join(self.tmp, "report.json")
+        os.umask(0o022)
+        self.run_ctmon("--config", cfg, "--report", report, check=0)
+        for path in (self.db, self.db + ".lock", report):
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600, path)
+
     def test_not_a_database_is_a_runtime_error(self):
         with open(self.db, "w") as f:
             f.write("this is not a database\n" * 100)
