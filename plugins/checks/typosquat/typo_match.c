@@ -247,13 +247,14 @@ static int read_label(const struct typo_matcher *m, const char *name,
 		return -1;
 	l->a = l->reg;
 	l->alen = (size_t)(dot - l->reg);
+	if (l->alen > 63)
+		return -1; /* no host-name label: malformed names are
+			    * alerted by the core, not matched here */
 	l->prefix = name;
 	l->plen = l->reg > name ? (size_t)(l->reg - name - 1) : 0;
 	l->ascii = 1;
 	if (l->alen > 4 && memcmp(l->a, "xn--", 4) == 0) {
 		char a[64];
-		if (l->alen >= sizeof a)
-			return -1; /* over 63 bytes: no host-name label */
 		memcpy(a, l->a, l->alen);
 		a[l->alen] = '\0';
 		if (idn2_to_unicode_8z8z(a, &u8, 0) == IDN2_OK)
