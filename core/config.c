@@ -901,6 +901,17 @@ static int scan_includes_file(struct inc_scan *sc, const char *file,
 		rc = CTMON_ECONFIG;
 	} else if (text.oom) {
 		rc = oom(sc->err, shown);
+	} else if (text.len && memchr(text.data, '\0', text.len)) {
+		/* libconfig reads up to a NUL and its @include path differs
+		 * from ours: no configuration file holds one. */
+		const char *nul = memchr(text.data, '\0', text.len);
+		int line = 1;
+		for (const char *p = text.data; p < nul; p++)
+			line += *p == '\n';
+		snprintf(sc->err->text, sizeof sc->err->text,
+			 "%s:%d: a NUL byte: not a configuration file", shown,
+			 line);
+		rc = CTMON_ECONFIG;
 	} else {
 		rc = scan_includes_text(sc, shown,
 					text.data ? text.data : "", text.len);
