@@ -35,7 +35,8 @@ static int sort_names(struct ctm_store *s, const struct ctm_cert_in *c,
 	for (size_t i = 0; i < c->n_names; i++)
 		if (c->names[i] && c->names[i][0])
 			s->sorted[k++] = c->names[i];
-	qsort(s->sorted, k, sizeof *s->sorted, cmp_str);
+	if (k > 1) /* a record of malformed names only has none */
+		qsort(s->sorted, k, sizeof *s->sorted, cmp_str);
 	*n = 0;
 	for (size_t i = 0; i < k; i++)
 		if (*n == 0 || strcmp(s->sorted[*n - 1], s->sorted[i]) != 0)
