@@ -125,3 +125,29 @@ def not_after(der):
 def read(path):
     with open(path) as f:
         return f.read()
+
+
+def write_single_name_certs(pem_dir, names, serial_base, cn=True):
+    """One self-issued 90-day certificate per name (its only SAN), as PEM
+    files 0.pem, 1.pem, ... in pem_dir; the subject is CN=<name>, or O=x
+    when cn is False (a name that cannot be a CN string)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    ca = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
+    start = datetime.datetime(2026, 11, 1)
+    os.makedirs(pem_dir, exist_ok=True)
+    for n, name in enumerate(names):
+        subject = (x509.NameAttribute(NameOID.COMMON_NAME, name) if cn
+                   else x509.NameAttribute(NameOID.ORGANIZATION_NAME, "x"))
+        cert = (x509.CertificateBuilder()
+                .subject_name(x509.Name([subject]))
+                .issuer_name(ca).public_key(key.public_key())
+                .serial_number(serial_base + n).not_valid_before(start)
+                .not_valid_after(start + datetime.timedelta(days=90))
+                .add_extension(x509.SubjectAlternativeName(
+                    [x509.DNSName(name)]), critical=False)
+                .sign(key, hashes.SHA256()))
+        with open(os.path.join(pem_dir, "%d.pem" % n), "wb") as f:
+            f.write(cert.public_bytes(serialization.Encoding.PEM))

@@ -6,7 +6,6 @@ against the monitored domains on its readable part, logged, and alerted as
 source parses certificates as the ctlog source does).  E-mail addresses and
 organisation names that crt.sh mixes into name_value stay ignored.
 Only 127.0.0.1 is contacted."""
-import datetime
 import json
 import os
 import sys
@@ -15,6 +14,9 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
+sys.path.insert(0, HERE)
+
+import ct_certs  # noqa: E402
 from harness import CtmonTestCase  # noqa: E402
 
 LONG = "a" * 64 + ".example.com"
@@ -71,27 +73,9 @@ class MalformedNames(CtmonTestCase):
                       p.stderr)
 
     def test_der_with_nul_and_long_label(self):
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-        key = ec.generate_private_key(ec.SECP256R1())
-        ca = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Rogue CA")])
         pem = os.path.join(self.tmp, "pem")
-        os.mkdir(pem)
-        start = datetime.datetime(2026, 11, 1)
-        for n, name in enumerate(("\x00evil.example.com", LONG)):
-            cert = (x509.CertificateBuilder()
-                    .subject_name(x509.Name([x509.NameAttribute(
-                        NameOID.ORGANIZATION_NAME, "x")]))
-                    .issuer_name(ca).public_key(key.public_key())
-                    .serial_number(700 + n).not_valid_before(start)
-                    .not_valid_after(start + datetime.timedelta(days=90))
-                    .add_extension(x509.SubjectAlternativeName(
-                        [x509.DNSName(name)]), critical=False)
-                    .sign(key, hashes.SHA256()))
-            with open(os.path.join(pem, "%d.pem" % n), "wb") as f:
-                f.write(cert.public_bytes(serialization.Encoding.PEM))
+        ct_certs.write_single_name_certs(pem, ("\x00evil.example.com", LONG),
+                                         700, cn=False)
         cfg = self.write_config(
             'database = "%s";\ndomains = [ "example.com" ];\n'
             'resolve_dns = false;\nsources = ( { plugin = "file"; config = '

@@ -407,29 +407,10 @@ class BusyStore(TrustCase):
 
 class WildcardCoversWatchedName(TrustCase):
     def test_watched_subdomain_matches_its_wildcard(self):
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-        import datetime
-        key = ec.generate_private_key(ec.SECP256R1())
-        ca = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
         pem = os.path.join(self.tmp, "pem")
-        os.mkdir(pem)
-        start = datetime.datetime(2026, 1, 1)
-        for n, name in enumerate(("*.example.com", "*.other.example.com",
-                                  "*.example.org")):
-            cert = (x509.CertificateBuilder()
-                    .subject_name(x509.Name([x509.NameAttribute(
-                        NameOID.COMMON_NAME, name)]))
-                    .issuer_name(ca).public_key(key.public_key())
-                    .serial_number(100 + n).not_valid_before(start)
-                    .not_valid_after(start + datetime.timedelta(days=90))
-                    .add_extension(x509.SubjectAlternativeName(
-                        [x509.DNSName(name)]), critical=False)
-                    .sign(key, hashes.SHA256()))
-            with open(os.path.join(pem, "%d.pem" % n), "wb") as f:
-                f.write(cert.public_bytes(serialization.Encoding.PEM))
+        ct_certs.write_single_name_certs(
+            pem, ("*.example.com", "*.other.example.com", "*.example.org"),
+            100)
         cfg = self.write_config(
             'database = "%s";\ndomains = [ "api.example.com" ];\n'
             'resolve_dns = false;\nsources = ( { plugin = "file"; config = '
